@@ -11,7 +11,9 @@ export function App() {
       .catch(() => setHealth({ status: 'unreachable' }));
   }, []);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '2rem auto', padding: '0 1rem' }}>
+    <main
+      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '2rem auto', padding: '0 1rem' }}
+    >
       <h1>Копилка</h1>
       <p>Платформа программ лояльности. Loyalty platform.</p>
       <p>

@@ -1,0 +1,26 @@
+// Results leave the domain as JS numbers (JSON). Anything beyond 2^53 - 1 would silently lose
+// precision there, so the conversion refuses instead of rounding.
+
+export class UnsafeIntegerError extends RangeError {
+  readonly code = 'unsafe_integer';
+
+  constructor(readonly value: bigint) {
+    super(`Integer ${value} is outside the safe range of ±${Number.MAX_SAFE_INTEGER}`);
+    this.name = 'UnsafeIntegerError';
+  }
+}
+
+export const toSafeNumber = (value: bigint): number => {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new UnsafeIntegerError(value);
+  }
+  return Number(value);
+};
+
+export const sumBigInts = (values: readonly bigint[]): bigint => values.reduce((sum, value) => sum + value, 0n);
+
+export const minBigInt = (first: bigint, ...rest: readonly bigint[]): bigint =>
+  rest.reduce((min, value) => (value < min ? value : min), first);
+
+export const maxBigInt = (first: bigint, ...rest: readonly bigint[]): bigint =>
+  rest.reduce((max, value) => (value > max ? value : max), first);

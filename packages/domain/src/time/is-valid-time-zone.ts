@@ -1,0 +1,14 @@
+// Intl also accepts offset strings ("+03:00") on newer engines; the contract asks for IANA
+// names, so only names that start with a letter are considered at all.
+const IANA_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
+
+/** True when `name` is an IANA time-zone name this runtime's Intl knows ('Europe/Moscow', 'UTC'). */
+export const isValidTimeZone = (name: unknown): name is string => {
+  if (typeof name !== 'string' || name.length > 64 || !IANA_NAME_PATTERN.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+};

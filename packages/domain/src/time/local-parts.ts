@@ -1,0 +1,76 @@
+// Wall-clock parts of an instant in an IANA time zone, read through Intl.DateTimeFormat (the
+// only time-zone database we rely on: Node's bundled ICU).
+
+export type LocalDateTimeParts = {
+  readonly year: number;
+  /** 1–12 */
+  readonly month: number;
+  readonly day: number;
+  /** 0–23 */
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly millisecond: number;
+};
+
+// Building a formatter costs far more than using one; one per zone is plenty.
+const formatterCache = new Map<string, Intl.DateTimeFormat>();
+
+const getFormatter = (timeZone: string): Intl.DateTimeFormat => {
+  let formatter = formatterCache.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatterCache.set(timeZone, formatter);
+  }
+  return formatter;
+};
+
+const assertValidInstant = (instant: Date): number => {
+  const epochMs = instant.getTime();
+  if (Number.isNaN(epochMs)) throw new RangeError('Invalid Date');
+  return epochMs;
+};
+
+export const getLocalParts = (instant: Date, timeZone: string): LocalDateTimeParts => {
+  const epochMs = assertValidInstant(instant);
+  const values: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of getFormatter(timeZone).formatToParts(instant)) values[part.type] = part.value;
+  const yearOfEra = Number(values.year);
+  // Offsets are whole seconds, so the millisecond is the same on every wall clock.
+  const millisecond = ((epochMs % 1000) + 1000) % 1000;
+  return {
+    year: values.era === 'BC' || values.era === 'B' ? 1 - yearOfEra : yearOfEra,
+    month: Number(values.month),
+    day: Number(values.day),
+    // Some ICU versions print midnight as 24 even with h23.
+    hour: Number(values.hour) % 24,
+    minute: Number(values.minute),
+    second: Number(values.second),
+    millisecond,
+  };
+};
+
+/** Wall-clock parts read as if they were UTC, in epoch milliseconds (proleptic Gregorian). */
+export const wallClockToEpochMs = (parts: LocalDateTimeParts): number => {
+  const date = new Date(0);
+  // setUTCFullYear keeps years 0–99 literal, unlike Date.UTC.
+  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  date.setUTCHours(parts.hour, parts.minute, parts.second, parts.millisecond);
+  return date.getTime();
+};
+
+/** Offset of the zone from UTC at `instant`, in milliseconds (Moscow: +3 h). */
+export const getTimeZoneOffsetMs = (instant: Date, timeZone: string): number =>
+  wallClockToEpochMs(getLocalParts(instant, timeZone)) - instant.getTime();

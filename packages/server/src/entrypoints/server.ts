@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { loadDemoProgram } from '../capabilities/demo';
+import { jobDefinitions } from '../capabilities/index';
+import { bootstrapIfEmpty, formatBootstrapBanner } from '../platform/bootstrap';
+import type { Config } from '../platform/config';
+import { type DatabaseHandle, openDatabase } from '../platform/db';
+import { buildApp } from '../platform/http';
+import { createJobRunner, type JobRunner } from '../platform/jobs';
+import { createLogger } from '../platform/logger';
+import { migrateToLatest } from '../platform/migrate';
+
+export type RunningServer = {
+  app: FastifyInstance;
+  handle: DatabaseHandle;
+  jobs: JobRunner;
+  url: string;
+  stop: () => Promise<void>;
+};
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config);
+  const handle = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.KOPILKA_DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  logger.info(
+    { engine: handle.engine, dataDir: handle.engine === 'pglite' ? config.KOPILKA_DATA_DIR : undefined },
+    'database opened',
+  );
+  await migrateToLatest(handle.db);
+
+  const now = () => new Date();
+  const jobs = createJobRunner({ db: handle.db, logger, jobs: jobDefinitions });
+  const app = await buildApp({ db: handle.db, engine: handle.engine, config, logger, now, jobs });
+
+  const boot = await bootstrapIfEmpty(handle.db, config);
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const port = (app.server.address() as { port: number } | null)?.port ?? config.PORT;
+  const url = config.KOPILKA_PUBLIC_URL ?? `http://localhost:${port}/`;
+  if (boot.created) {
+    if (config.KOPILKA_DEMO) {
+      logger.info('loading the demo program (set KOPILKA_DEMO=0 to skip)');
+      await loadDemoProgram({ db: handle.db, tenantId: boot.tenantId, logger, now: now() });
+    }
+    process.stdout.write(`\n${formatBootstrapBanner(boot, url)}\n\n`);
+  }
+  logger.info({ address, url }, 'Kopilka is listening');
+  if (config.KOPILKA_JOBS) jobs.start(config.KOPILKA_JOBS_INTERVAL_SECONDS, now);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await jobs.stop();
+      await app.close();
+      await handle.close();
+    })();
+    return stopping;
+  };
+  return { app, handle, jobs, url, stop };
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+export type DbOrTrx = Db | Trx;
+export type Engine = 'pglite' | 'postgres';
+
+export type DatabaseHandle = {
+  db: Db;
+  engine: Engine;
+  close: () => Promise<void>;
+};
+
+// int8 arrives from `pg` as a string; our counters and money sums fit in 2^53, so we parse to
+// number and refuse to lose precision silently.
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+}
+
+export function createPostgres(url: string, poolSize = 10): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that errors (e.g. the server restarted) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+// PGlite is one connection in this process. Kysely's PGlite dialect reports
+// `supportsMultipleConnections = false`, so Kysely hands that single connection to one query or
+// transaction at a time and queues the rest (a FIFO mutex); transactions additionally take
+// PGlite's own exclusive transaction lock. Every user of the embedded engine therefore goes
+// through `db` — never through the PGlite instance directly — so nothing can run inside someone
+// else's transaction. See docs/decisions/0001-embedded-pglite.md.
+export async function createPglite(dataDir: string | null): Promise<DatabaseHandle> {
+  let pglite: PGlite;
+  if (dataDir) {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create({ dataDir: dir });
+  } else {
+    pglite = await PGlite.create();
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir: string | null;
+  poolSize?: number;
+}): Promise<DatabaseHandle> {
+  return opts.databaseUrl ? createPostgres(opts.databaseUrl, opts.poolSize) : createPglite(opts.dataDir);
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export function isRetryableDbError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && RETRYABLE.has(String((err as { code?: unknown }).code));
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e.code !== '23505') return false;
+  return constraint === undefined || e.constraint === constraint || String(e.message).includes(constraint);
+}
+
+// Runs `fn` in a transaction, retrying serialization failures and deadlocks with a bounded,
+// jittered backoff. `fn` must be safe to re-run: it sees a fresh transaction each time.
+export async function inTransaction<T>(db: Db, fn: (trx: Trx) => Promise<T>, maxAttempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      if (!isRetryableDbError(err) || attempt >= maxAttempts) throw err;
+      const backoffMs = Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, backoffMs));
+    }
+  }
+}
