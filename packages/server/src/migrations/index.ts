@@ -1,7 +1,19 @@
 import type { Migration } from 'kysely/migration';
 import * as m20261122000100 from './2026_11_22_000100_create_platform_tables';
+import * as m20261122000200 from './2026_11_22_000200_create_member_tables';
+import * as m20261122000201 from './2026_11_22_000201_create_card_tables';
+import * as m20261122000202 from './2026_11_22_000202_create_consent_tables';
+import * as m20261122000203 from './2026_11_22_000203_create_verification_table';
+import * as m20261122000300 from './2026_11_22_000300_create_ledger_tables';
+import * as m20261122000400 from './2026_11_22_000400_create_program_versions';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
 export const migrations: Record<string, Migration> = {
   '2026_11_22_000100_create_platform_tables': m20261122000100,
+  '2026_11_22_000200_create_member_tables': m20261122000200,
+  '2026_11_22_000201_create_card_tables': m20261122000201,
+  '2026_11_22_000202_create_consent_tables': m20261122000202,
+  '2026_11_22_000203_create_verification_table': m20261122000203,
+  '2026_11_22_000300_create_ledger_tables': m20261122000300,
+  '2026_11_22_000400_create_program_versions': m20261122000400,
 };

@@ -9,6 +9,8 @@ export function createMigrator(db: Kysely<any>): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'kopilka_migration',
     migrationLockTableName: 'kopilka_migration_lock',
+    // Capabilities land in parallel branches; a migration that sorts before one already applied still runs.
+    allowUnorderedMigrations: true,
   });
 }
 

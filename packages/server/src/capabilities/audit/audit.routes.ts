@@ -2,7 +2,7 @@ import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { decodeCursor, encodeCursor, ListQuery } from '../../platform/schemas';
 import { listAudit } from './audit.service';
 
-const isCursor = (v: unknown): v is string => typeof v === 'string' && /^\d+$/.test(v);
+const isCursor = (v: unknown): v is number => Number.isSafeInteger(v);
 
 export const auditRoutes: RoutePlugin = (deps) => async (app) => {
   app.get(
@@ -34,7 +34,7 @@ export const auditRoutes: RoutePlugin = (deps) => async (app) => {
           details: r.details,
           requestId: r.request_id,
         })),
-        nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1]?.id)) : null,
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]?.id) : null,
       };
     },
   );

@@ -38,7 +38,7 @@ export async function recordAudit(
 export async function listAudit(
   db: DbOrTrx,
   tenantId: string,
-  opts: { limit: number; beforeId?: string | undefined },
+  opts: { limit: number; beforeId?: number | undefined },
 ) {
   let q = db
     .selectFrom('audit_log')
@@ -46,6 +46,6 @@ export async function listAudit(
     .where('tenant_id', '=', tenantId)
     .orderBy('id', 'desc')
     .limit(opts.limit + 1);
-  if (opts.beforeId) q = q.where('id', '<', opts.beforeId);
+  if (opts.beforeId !== undefined) q = q.where('id', '<', opts.beforeId);
   return q.execute();
 }

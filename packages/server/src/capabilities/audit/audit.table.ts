@@ -1,7 +1,7 @@
 import type { Generated, Selectable } from 'kysely';
 
 export type AuditLogTable = {
-  id: Generated<string>;
+  id: Generated<number>;
   tenant_id: string;
   at: Generated<Date>;
   actor_type: 'staff' | 'api_key' | 'system' | 'member';

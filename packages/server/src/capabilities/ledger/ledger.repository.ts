@@ -1,0 +1,136 @@
+import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
+import type { Insertable } from 'kysely';
+import { sql } from 'kysely';
+import type { DbOrTrx, Trx } from '../../platform/db';
+import { newId } from '../../platform/ids';
+
+export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
+
+export async function ensureProgramAccounts(
+  trx: DbOrTrx,
+  tenantId: string,
+  currency: string,
+  kinds: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom('account')
+    .select(['id', 'kind'])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', 'is', null)
+    .where('currency', '=', currency)
+    .execute();
+  const missing = kinds.filter((k) => !rows.some((r) => r.kind === k));
+  if (missing.length > 0) {
+    await trx
+      .insertInto('account')
+      .values(missing.map((kind) => ({ id: newId('acc'), tenant_id: tenantId, member_id: null, currency, kind })))
+      .onConflict((oc) => oc.columns(['tenant_id', 'currency', 'kind']).where('member_id', 'is', null).doNothing())
+      .execute();
+    return ensureProgramAccounts(trx, tenantId, currency, []);
+  }
+  return new Map(rows.map((r) => [r.kind, r.id]));
+}
+
+// The member's accounts are the lock that serializes all of one member's ledger work. Always taken
+// in (tenant, member, currency, kind) order, and for several members in member-id order, so two
+// operations can never wait on each other in a cycle.
+export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: string, currency: string) {
+  const select = () =>
+    trx
+      .selectFrom('account')
+      .select(['id', 'kind', 'balance', 'debt'])
+      .where('tenant_id', '=', tenantId)
+      .where('member_id', '=', memberId)
+      .where('currency', '=', currency)
+      .orderBy('kind')
+      .forUpdate()
+      .execute();
+  let rows = await select();
+  if (rows.length < MEMBER_ACCOUNT_KINDS.length) {
+    await trx
+      .insertInto('account')
+      .values(MEMBER_ACCOUNT_KINDS.map((kind) => ({ id: newId('acc'), tenant_id: tenantId, member_id: memberId, currency, kind })))
+      .onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'currency', 'kind']).where('member_id', 'is not', null).doNothing())
+      .execute();
+    rows = await select();
+  }
+  const available = rows.find((r) => r.kind === 'available');
+  const pending = rows.find((r) => r.kind === 'pending');
+  if (!available || !pending) throw new Error(`member accounts missing for ${memberId}`);
+  return { available, pending };
+}
+
+export function findMemberAccounts(db: DbOrTrx, tenantId: string, memberId: string, currency: string) {
+  return db
+    .selectFrom('account')
+    .select(['id', 'kind', 'balance', 'debt'])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('currency', '=', currency)
+    .execute();
+}
+
+export function selectLots(db: DbOrTrx, tenantId: string, memberId: string, currency: string, extraLotIds: readonly string[]) {
+  return db
+    .selectFrom('lot')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('currency', '=', currency)
+    .where((eb) => (extraLotIds.length > 0 ? eb.or([eb('remaining', '>', 0), eb('id', 'in', extraLotIds)]) : eb('remaining', '>', 0)))
+    .execute();
+}
+
+export function selectHolds(db: DbOrTrx, tenantId: string, memberId: string, currency: string, now: Date) {
+  return db
+    .selectFrom('points_hold')
+    .select(['id', 'lots', 'expires_at', 'receipt_id', 'points'])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('currency', '=', currency)
+    .where('expires_at', '>', now)
+    .execute();
+}
+
+export async function insertLots(trx: Trx, rows: Insertable<LotTable>[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('lot').values(rows).execute();
+}
+
+export async function changeLotRemaining(trx: Trx, changes: readonly { lotId: string; delta: number }[]): Promise<void> {
+  if (changes.length === 0) return;
+  if (changes.length === 1) {
+    const [c] = changes;
+    await trx
+      .updateTable('lot')
+      .set({ remaining: sql`remaining + ${c!.delta}` })
+      .where('id', '=', c!.lotId)
+      .execute();
+    return;
+  }
+  const values = sql.join(changes.map((c) => sql`(${c.lotId}::text, ${c.delta}::bigint)`));
+  await sql`update lot set remaining = lot.remaining + v.delta from (values ${values}) as v(id, delta) where lot.id = v.id`.execute(trx);
+}
+
+export async function markLotsActivated(trx: Trx, lotIds: readonly string[]): Promise<void> {
+  if (lotIds.length > 0) await trx.updateTable('lot').set({ bucket: 'available' }).where('id', 'in', lotIds).execute();
+}
+
+export async function insertPostings(trx: Trx, rows: Insertable<PostingTable>[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('posting').values(rows).execute();
+}
+
+export async function insertEntries(trx: Trx, rows: Insertable<LedgerEntryTable>[]): Promise<void> {
+  if (rows.length > 0) await trx.insertInto('ledger_entry').values(rows).execute();
+}
+
+export async function setAccountBalance(trx: Trx, accountId: string, balance: number, debt?: number): Promise<void> {
+  await trx
+    .updateTable('account')
+    .set(debt === undefined ? { balance } : { balance, debt })
+    .where('id', '=', accountId)
+    .execute();
+}
+
+export async function deleteHold(trx: Trx, holdId: string): Promise<void> {
+  await trx.deleteFrom('points_hold').where('id', '=', holdId).execute();
+}

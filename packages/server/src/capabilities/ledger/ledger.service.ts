@@ -1,0 +1,169 @@
+import {
+  computeBalance,
+  type LotPoints,
+  planAccrual,
+  planAdjustment,
+  planRevocation,
+  planSpend,
+  planSpendReturn,
+  type RefundPolicy,
+} from '@kopilka/domain/ledger';
+import type { DbOrTrx, Trx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { decodeCursor, encodeCursor } from '../../platform/schemas';
+import * as repo from './ledger.repository';
+import { applyPlan, openWallet, type PlanContext, POINTS, rowToLot, type Wallet, type WalletRef } from './wallet.service';
+
+export type BalanceView = {
+  available: number;
+  pending: number;
+  expiring: { points: number; expiresAt: string }[];
+};
+
+export function walletBalance(wallet: Wallet, now: Date): BalanceView {
+  const b = computeBalance(wallet.state.lots, wallet.state.debt, now);
+  return {
+    available: b.available,
+    pending: b.pending,
+    expiring: b.expiring.map((e) => ({ points: e.points, expiresAt: e.expiresAt.toISOString() })),
+  };
+}
+
+/** Read-only balance (no locks): what the member may spend now, pending points, and what expires when. */
+export async function getBalance(db: DbOrTrx, tenantId: string, memberId: string, now: Date, currency = POINTS): Promise<BalanceView> {
+  const [accounts, lots] = await Promise.all([
+    repo.findMemberAccounts(db, tenantId, memberId, currency),
+    repo.selectLots(db, tenantId, memberId, currency, []),
+  ]);
+  const debt = accounts.find((a) => a.kind === 'available')?.debt ?? 0;
+  const b = computeBalance(lots.map(rowToLot), debt, now);
+  return {
+    available: b.available,
+    pending: b.pending,
+    expiring: b.expiring.map((e) => ({ points: e.points, expiresAt: e.expiresAt.toISOString() })),
+  };
+}
+
+/** A ledger operation that no client keyed (jobs, internal transfers): still one `operation` row. */
+export async function createInternalOperation(trx: Trx, tenantId: string, scope: string): Promise<string> {
+  const id = newId('op');
+  await trx
+    .insertInto('operation')
+    .values({ id, tenant_id: tenantId, scope, key: id, request_hash: '', response_status: 200, response_body: null })
+    .execute();
+  return id;
+}
+
+export type AdjustmentInput = { points: number; reason: string; expiresAt: Date | null };
+
+export async function adjustPoints(
+  trx: Trx,
+  ref: WalletRef,
+  input: AdjustmentInput,
+  ctx: { operationId: string; now: Date },
+): Promise<BalanceView> {
+  const wallet = await openWallet(trx, ref, { now: ctx.now });
+  const planned = planAdjustment(wallet.state, { points: input.points, lotId: newId('lot'), expiresAt: input.expiresAt }, ctx.now);
+  if (!planned.ok) {
+    throw new AppError('insufficient_points', `The member has ${planned.available} points available; cannot take ${-input.points}.`, {
+      available: planned.available,
+    });
+  }
+  const after = await applyPlan(trx, wallet, planned.plan, { operationId: ctx.operationId, now: ctx.now, reason: input.reason });
+  return walletBalance(after, ctx.now);
+}
+
+export type HistoryEntry = {
+  entryId: string;
+  at: string;
+  kind: string;
+  points: number;
+  balanceAfter: number;
+  pendingAfter: number;
+  bucket: string;
+  receiptId?: string;
+  reason?: string;
+};
+
+const isEntryCursor = (v: unknown): v is number => Number.isSafeInteger(v);
+
+export async function listHistory(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  opts: { limit: number; cursor?: string | undefined; currency?: string },
+): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
+  const before = decodeCursor(opts.cursor, isEntryCursor);
+  let q = db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('currency', '=', opts.currency ?? POINTS)
+    .orderBy('id', 'desc')
+    .limit(opts.limit + 1);
+  if (before !== undefined) q = q.where('id', '<', before);
+  const rows = await q.execute();
+  const page = rows.slice(0, opts.limit);
+  return {
+    items: page.map((r) => ({
+      entryId: `led_${r.id}`,
+      at: r.at.toISOString(),
+      kind: r.kind,
+      points: r.points,
+      balanceAfter: r.balance_after,
+      pendingAfter: r.pending_after,
+      bucket: r.bucket,
+      ...(r.receipt_id ? { receiptId: r.receipt_id } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+    nextCursor: rows.length > opts.limit ? encodeCursor(page[page.length - 1]!.id) : null,
+  };
+}
+
+export type { RefundPolicy };
+
+// Use cases the receipts capability composes inside its confirm / refund transactions. Each takes
+// an already-open wallet (the member's accounts locked) and returns the wallet after the change.
+
+export async function accrueToWallet(
+  trx: Trx,
+  wallet: Wallet,
+  input: { points: number; activatesAt: Date; expiresAt: Date | null },
+  ctx: PlanContext,
+): Promise<{ wallet: Wallet; lotId: string | null }> {
+  if (input.points === 0) return { wallet, lotId: null };
+  const lotId = newId('lot');
+  const plan = planAccrual(wallet.state, { lotId, points: input.points, activatesAt: input.activatesAt, expiresAt: input.expiresAt }, ctx.now);
+  return { wallet: await applyPlan(trx, wallet, plan, ctx), lotId };
+}
+
+export async function spendFromWallet(
+  trx: Trx,
+  wallet: Wallet,
+  input: { points: number; holdId?: string },
+  ctx: PlanContext,
+): Promise<{ ok: true; wallet: Wallet; allocation: LotPoints[] } | { ok: false; available: number }> {
+  if (input.points === 0) return { ok: true, wallet, allocation: [] };
+  const result = planSpend(wallet.state, input.holdId ? { points: input.points, holdId: input.holdId } : { points: input.points }, ctx.now);
+  if (!result.ok) return { ok: false, available: result.available };
+  return { ok: true, wallet: await applyPlan(trx, wallet, result.plan, ctx), allocation: result.allocation };
+}
+
+export async function returnToWallet(trx: Trx, wallet: Wallet, lots: readonly LotPoints[], ctx: PlanContext): Promise<Wallet> {
+  const nonEmpty = lots.filter((l) => l.points > 0);
+  if (nonEmpty.length === 0) return wallet;
+  return applyPlan(trx, wallet, planSpendReturn(wallet.state, { lots: nonEmpty }, ctx.now), ctx);
+}
+
+export async function revokeFromWallet(
+  trx: Trx,
+  wallet: Wallet,
+  input: { lotId: string; points: number; policy: RefundPolicy },
+  ctx: PlanContext,
+): Promise<{ wallet: Wallet; pointsWrittenOff: number }> {
+  if (input.points === 0) return { wallet, pointsWrittenOff: 0 };
+  const plan = planRevocation(wallet.state, input, ctx.now);
+  return { wallet: await applyPlan(trx, wallet, plan, ctx), pointsWrittenOff: plan.pointsWrittenOff };
+}

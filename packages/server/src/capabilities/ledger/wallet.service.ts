@@ -1,0 +1,184 @@
+import {
+  applyLedgerPlan,
+  computeAccountDeltas,
+  type Hold,
+  type LedgerPlan,
+  type Lot,
+  type MemberPointsState,
+  PROGRAM_ACCOUNTS,
+} from '@kopilka/domain/ledger';
+import type { Trx } from '../../platform/db';
+import * as repo from './ledger.repository';
+import type { LotRow } from './ledger.table';
+
+export const POINTS = 'points';
+
+export type WalletRef = { tenantId: string; memberId: string; currency: string };
+
+/** One member's accounts in one currency, locked for the rest of the transaction. */
+export type Wallet = {
+  ref: WalletRef;
+  accountIds: { available: string; pending: string };
+  balances: { available: number; pending: number };
+  state: MemberPointsState;
+  programAccounts: Map<string, string>;
+  /** receipt id per lot, for history and refunds */
+  lotReceipts: Map<string, string | null>;
+};
+
+export type PlanContext = {
+  operationId: string;
+  now: Date;
+  receiptId?: string | null;
+  reason?: string | null;
+  /** history kind override (e.g. 'refund_return' instead of 'return_spend') */
+  entryKind?: string;
+};
+
+const programAccountCache = new Map<string, Map<string, string>>();
+
+async function programAccountsFor(trx: Trx, tenantId: string, currency: string): Promise<Map<string, string>> {
+  const key = `${tenantId}\u0000${currency}`;
+  const cached = programAccountCache.get(key);
+  if (cached) return cached;
+  const map = await repo.ensureProgramAccounts(trx, tenantId, currency, PROGRAM_ACCOUNTS);
+  // Only cache once every kind exists (ids never change afterwards).
+  if (PROGRAM_ACCOUNTS.every((k) => map.has(k))) programAccountCache.set(key, map);
+  return map;
+}
+
+export function rowToLot(row: LotRow): Lot {
+  return {
+    lotId: row.id,
+    amount: row.amount,
+    remaining: row.remaining,
+    bucket: row.bucket,
+    activatesAt: row.activates_at,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Locks the member's accounts (creating them on first use) and loads the lots with points left,
+ * plus `extraLotIds` (lots a refund must return to even when empty), and the live holds.
+ */
+export async function openWallet(trx: Trx, ref: WalletRef, opts: { now: Date; extraLotIds?: readonly string[] }): Promise<Wallet> {
+  const programAccounts = await programAccountsFor(trx, ref.tenantId, ref.currency);
+  const accounts = await repo.lockMemberAccounts(trx, ref.tenantId, ref.memberId, ref.currency);
+  const [lotRows, holdRows] = await Promise.all([
+    repo.selectLots(trx, ref.tenantId, ref.memberId, ref.currency, opts.extraLotIds ?? []),
+    repo.selectHolds(trx, ref.tenantId, ref.memberId, ref.currency, opts.now),
+  ]);
+  const holds: Hold[] = holdRows.map((h) => ({
+    holdId: h.id,
+    expiresAt: h.expires_at,
+    lots: h.lots as Hold['lots'],
+  }));
+  return {
+    ref,
+    accountIds: { available: accounts.available.id, pending: accounts.pending.id },
+    balances: { available: accounts.available.balance, pending: accounts.pending.balance },
+    state: { lots: lotRows.map(rowToLot), debt: accounts.available.debt, holds },
+    programAccounts,
+    lotReceipts: new Map(lotRows.map((l) => [l.id, l.receipt_id])),
+  };
+}
+
+function accountIdOf(wallet: Wallet, ref: string): string {
+  if (ref === 'available') return wallet.accountIds.available;
+  if (ref === 'pending') return wallet.accountIds.pending;
+  const id = wallet.programAccounts.get(ref);
+  if (!id) throw new Error(`unknown program account ${ref}`);
+  return id;
+}
+
+/**
+ * Writes a plan exactly as the domain computed it: lots, postings, cached balances and the
+ * member's history entries, all in the caller's transaction. Returns the wallet after the plan.
+ */
+export async function applyPlan(trx: Trx, wallet: Wallet, plan: LedgerPlan, ctx: PlanContext): Promise<Wallet> {
+  if (plan.postings.length === 0 && plan.newLots.length === 0 && plan.activatedLotIds.length === 0 && plan.lotChanges.length === 0) {
+    return wallet;
+  }
+  const { tenantId, memberId, currency } = wallet.ref;
+  const next = applyLedgerPlan(wallet.state, plan);
+
+  await repo.insertLots(
+    trx,
+    plan.newLots.map((lot) => ({
+      id: lot.lotId,
+      tenant_id: tenantId,
+      member_id: memberId,
+      currency,
+      bucket: lot.bucket,
+      amount: lot.amount,
+      remaining: lot.remaining,
+      activates_at: lot.activatesAt,
+      expires_at: lot.expiresAt,
+      created_at: lot.createdAt,
+      operation_id: ctx.operationId,
+      receipt_id: ctx.receiptId ?? null,
+    })),
+  );
+  // New lots were inserted with their final remaining; only pre-existing lots get deltas.
+  const newLotIds = new Set(plan.newLots.map((l) => l.lotId));
+  await repo.changeLotRemaining(
+    trx,
+    plan.lotChanges.filter((c) => !newLotIds.has(c.lotId)),
+  );
+  await repo.markLotsActivated(trx, plan.activatedLotIds);
+  await repo.insertPostings(
+    trx,
+    plan.postings.map((p) => ({
+      tenant_id: tenantId,
+      operation_id: ctx.operationId,
+      currency,
+      from_account_id: accountIdOf(wallet, p.from),
+      to_account_id: accountIdOf(wallet, p.to),
+      points: p.points,
+      lot_id: p.lotId ?? null,
+      member_id: memberId,
+    })),
+  );
+
+  const deltas = computeAccountDeltas(plan.postings);
+  const availableDelta = deltas.get('available') ?? 0;
+  const pendingDelta = deltas.get('pending') ?? 0;
+  const balances = { available: wallet.balances.available + availableDelta, pending: wallet.balances.pending + pendingDelta };
+  if (availableDelta !== 0 || plan.debtDelta !== 0) {
+    await repo.setAccountBalance(trx, wallet.accountIds.available, balances.available, next.debt);
+  }
+  if (pendingDelta !== 0) await repo.setAccountBalance(trx, wallet.accountIds.pending, balances.pending);
+  if (plan.consumedHoldId) await repo.deleteHold(trx, plan.consumedHoldId);
+
+  const kind = ctx.entryKind ?? plan.kind;
+  const entries: { bucket: string; points: number }[] = [];
+  if (plan.kind === 'activate') {
+    if (availableDelta !== 0 || pendingDelta !== 0) entries.push({ bucket: 'available', points: -pendingDelta });
+  } else {
+    if (availableDelta !== 0) entries.push({ bucket: 'available', points: availableDelta });
+    if (pendingDelta !== 0) entries.push({ bucket: 'pending', points: pendingDelta });
+  }
+  await repo.insertEntries(
+    trx,
+    entries.map((e) => ({
+      tenant_id: tenantId,
+      member_id: memberId,
+      currency,
+      operation_id: ctx.operationId,
+      kind,
+      bucket: e.bucket,
+      points: e.points,
+      balance_after: balances.available,
+      pending_after: balances.pending,
+      receipt_id: ctx.receiptId ?? null,
+      reason: ctx.reason ?? null,
+      at: ctx.now,
+    })),
+  );
+
+  const lotReceipts = new Map(wallet.lotReceipts);
+  for (const lot of plan.newLots) lotReceipts.set(lot.lotId, ctx.receiptId ?? null);
+  return { ...wallet, state: next, balances, lotReceipts };
+}
