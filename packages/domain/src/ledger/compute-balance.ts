@@ -16,7 +16,7 @@ export type PointsBalance = {
  * cannot be spent, API.md). Holds are not subtracted here; see `computeSpendablePoints`.
  */
 export function computeBalance(lots: readonly Lot[], debt: number, now: Date): PointsBalance {
-  let available = -debt;
+  let available = 0 - debt; // not `-debt`: that is -0 for no debt
   let pending = 0;
   const expiring = new Map<number, number>();
   for (const lot of lots) {

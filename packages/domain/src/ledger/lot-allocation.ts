@@ -31,8 +31,11 @@ export function computeSpendablePoints(
   now: Date,
   options: SpendOptions = {},
 ): number {
-  const free = listFreeLots(state, now, options).reduce((sum, entry) => sum + entry.free, 0);
-  return Math.max(0, free - state.debt);
+  return sumSpendable(listFreeLots(state, now, options), state.debt);
+}
+
+function sumSpendable(freeLots: readonly { free: number }[], debt: number): number {
+  return Math.max(0, freeLots.reduce((sum, entry) => sum + entry.free, 0) - debt);
 }
 
 /**
@@ -50,7 +53,7 @@ export function allocateSpend(
 ): SpendAllocation {
   assertPoints(points, 'spend points');
   const freeLots = listFreeLots(state, now, options);
-  const available = Math.max(0, freeLots.reduce((sum, entry) => sum + entry.free, 0) - state.debt);
+  const available = sumSpendable(freeLots, state.debt);
   if (points > available) return { ok: false, code: 'insufficient_points', available };
 
   const taken = new Map<string, number>();

@@ -42,4 +42,5 @@ export const getMinorUnitExponent = (currency: string): number =>
   NON_DEFAULT_EXPONENTS[currency.toUpperCase()] ?? DEFAULT_MINOR_UNIT_EXPONENT;
 
 /** How many minor units make one major unit (100 for RUB). */
-export const getMinorUnitsPerMajor = (currency: string): bigint => 10n ** BigInt(getMinorUnitExponent(currency));
+export const getMinorUnitsPerMajor = (currency: string): bigint =>
+  10n ** BigInt(getMinorUnitExponent(currency));

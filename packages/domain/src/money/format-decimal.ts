@@ -39,7 +39,9 @@ export const formatRational = (value: Rational): string => {
 export const formatScaled = (value: bigint, scale: number): string => {
   if (scale === 0) return value.toString();
   const sign = value < 0n ? '-' : '';
-  const digits = absBigInt(value).toString().padStart(scale + 1, '0');
+  const digits = absBigInt(value)
+    .toString()
+    .padStart(scale + 1, '0');
   const fraction = digits.slice(-scale).replace(/0+$/, '');
   const integer = digits.slice(0, -scale);
   return fraction.length > 0 ? `${sign}${integer}.${fraction}` : `${sign}${integer}`;

@@ -1,4 +1,9 @@
-export { getMinorUnitExponent, getMinorUnitsPerMajor, isCurrencyCode, DEFAULT_MINOR_UNIT_EXPONENT } from './currency';
+export {
+  DEFAULT_MINOR_UNIT_EXPONENT,
+  getMinorUnitExponent,
+  getMinorUnitsPerMajor,
+  isCurrencyCode,
+} from './currency';
 export { formatRational, formatScaled } from './format-decimal';
 export {
   type AllocationWeight,
@@ -40,5 +45,12 @@ export {
   subtractRationals,
   sumRationals,
 } from './rational';
-export { ceilDivide, floorDivide, isRoundingMode, ROUNDING_MODES, type RoundingMode, roundRational } from './rounding';
+export {
+  ceilDivide,
+  floorDivide,
+  isRoundingMode,
+  ROUNDING_MODES,
+  type RoundingMode,
+  roundRational,
+} from './rounding';
 export { maxBigInt, minBigInt, sumBigInts, toSafeNumber, UnsafeIntegerError } from './safe-integer';

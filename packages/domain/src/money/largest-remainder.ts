@@ -27,7 +27,10 @@ const toIntegerWeights = (weights: readonly AllocationWeight[]): bigint[] => {
  * - a negative total is split like its absolute value, then negated;
  * - no weights: only a zero total can be split (into nothing); otherwise RangeError.
  */
-export const allocateLargestRemainderExact = (total: bigint, weights: readonly AllocationWeight[]): bigint[] => {
+export const allocateLargestRemainderExact = (
+  total: bigint,
+  weights: readonly AllocationWeight[],
+): bigint[] => {
   if (total < 0n) return allocateLargestRemainderExact(-total, weights).map((part) => -part);
   if (weights.length === 0) {
     if (total === 0n) return [];
@@ -40,7 +43,10 @@ export const allocateLargestRemainderExact = (total: bigint, weights: readonly A
     weightSum = BigInt(integerWeights.length);
   }
   const parts = integerWeights.map((weight) => (total * weight) / weightSum);
-  const remainders = integerWeights.map((weight, index) => ({ index, remainder: (total * weight) % weightSum }));
+  const remainders = integerWeights.map((weight, index) => ({
+    index,
+    remainder: (total * weight) % weightSum,
+  }));
   let leftover = total - parts.reduce((sum, part) => sum + part, 0n);
   // Stable order: larger remainder first, then earlier index.
   remainders.sort((a, b) =>
@@ -56,6 +62,7 @@ export const allocateLargestRemainderExact = (total: bigint, weights: readonly A
 
 /** `allocateLargestRemainderExact` for JS-number totals (safe integers in, safe integers out). */
 export const allocateLargestRemainder = (total: number, weights: readonly AllocationWeight[]): number[] => {
-  if (!Number.isSafeInteger(total)) throw new RangeError(`Allocation total must be a safe integer, got ${total}`);
+  if (!Number.isSafeInteger(total))
+    throw new RangeError(`Allocation total must be a safe integer, got ${total}`);
   return allocateLargestRemainderExact(BigInt(total), weights).map(Number);
 };

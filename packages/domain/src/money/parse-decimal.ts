@@ -60,7 +60,9 @@ export const parseDecimal = (input: string): Rational => {
 export const tryParseScaledDecimal = (
   input: unknown,
   scale: number,
-): { readonly ok: true; readonly value: bigint } | { readonly ok: false; readonly error: InvalidDecimalError } => {
+):
+  | { readonly ok: true; readonly value: bigint }
+  | { readonly ok: false; readonly error: InvalidDecimalError } => {
   const parts = splitDecimal(input);
   if (parts instanceof InvalidDecimalError) return { ok: false, error: parts };
   if (parts.fraction.length > scale) {

@@ -30,4 +30,5 @@ export const computeIncrementalShare = (
   after: bigint,
   whole: bigint,
   mode: RoundingMode = 'half_up',
-): bigint => computeCumulativeShare(total, after, whole, mode) - computeCumulativeShare(total, before, whole, mode);
+): bigint =>
+  computeCumulativeShare(total, after, whole, mode) - computeCumulativeShare(total, before, whole, mode);

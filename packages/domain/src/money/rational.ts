@@ -58,7 +58,8 @@ export const divideRationals = (a: Rational, b: Rational): Rational => {
   return rational(a.num * b.den, a.den * b.num);
 };
 
-export const sumRationals = (values: readonly Rational[]): Rational => values.reduce(addRationals, RATIONAL_ZERO);
+export const sumRationals = (values: readonly Rational[]): Rational =>
+  values.reduce(addRationals, RATIONAL_ZERO);
 
 export const productRationals = (values: readonly Rational[]): Rational =>
   values.reduce(multiplyRationals, RATIONAL_ONE);

@@ -15,7 +15,7 @@ export const isRoundingMode = (value: unknown): value is RoundingMode =>
 export const floorDivide = (num: bigint, den: bigint): bigint => {
   if (den === 0n) throw new RangeError('Division by zero');
   const quotient = num / den;
-  return (num % den !== 0n && num < 0n !== den < 0n) ? quotient - 1n : quotient;
+  return num % den !== 0n && num < 0n !== den < 0n ? quotient - 1n : quotient;
 };
 
 export const ceilDivide = (num: bigint, den: bigint): bigint => -floorDivide(-num, den);
@@ -27,7 +27,8 @@ const roundHalf = (value: Rational, mode: 'half_up' | 'half_even'): bigint => {
   const twiceRemainder = 2n * (magnitude - whole * value.den);
   let rounded = whole;
   if (twiceRemainder > value.den) rounded = whole + 1n;
-  else if (twiceRemainder === value.den) rounded = mode === 'half_up' || whole % 2n === 1n ? whole + 1n : whole;
+  else if (twiceRemainder === value.den)
+    rounded = mode === 'half_up' || whole % 2n === 1n ? whole + 1n : whole;
   return negative ? -rounded : rounded;
 };
 

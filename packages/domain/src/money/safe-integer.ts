@@ -17,10 +17,18 @@ export const toSafeNumber = (value: bigint): number => {
   return Number(value);
 };
 
-export const sumBigInts = (values: readonly bigint[]): bigint => values.reduce((sum, value) => sum + value, 0n);
+export const sumBigInts = (values: readonly bigint[]): bigint =>
+  values.reduce((sum, value) => sum + value, 0n);
 
-export const minBigInt = (first: bigint, ...rest: readonly bigint[]): bigint =>
-  rest.reduce((min, value) => (value < min ? value : min), first);
+// Math.min/max throw on bigint, so these stay hand-written.
+export const minBigInt = (first: bigint, ...rest: readonly bigint[]): bigint => {
+  let min = first;
+  for (const value of rest) if (value < min) min = value;
+  return min;
+};
 
-export const maxBigInt = (first: bigint, ...rest: readonly bigint[]): bigint =>
-  rest.reduce((max, value) => (value > max ? value : max), first);
+export const maxBigInt = (first: bigint, ...rest: readonly bigint[]): bigint => {
+  let max = first;
+  for (const value of rest) if (value > max) max = value;
+  return max;
+};

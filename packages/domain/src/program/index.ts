@@ -1,12 +1,12 @@
-export { mergeDeep, mergeProgramPatch } from './merge-program-patch';
+export { mergeProgramPatch } from './merge-program-patch';
 export {
   defaultProgram,
   EARN_BASES,
   type EarnBase,
   type Program,
   type ProgramPatch,
+  type ProgramRefundPolicy,
   REFUND_POLICIES,
-  type RefundPolicy,
 } from './program';
 export {
   MAX_EXCLUDED_CATEGORIES,

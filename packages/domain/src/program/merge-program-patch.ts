@@ -10,12 +10,16 @@ const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown
  * RFC 7396-like deep merge without deletion: objects merge key by key, arrays and scalars
  * (including null) replace, `undefined` leaves the target alone. Inputs are not mutated.
  */
-export const mergeDeep = (target: unknown, patch: unknown): unknown => {
-  if (!isPlainObject(patch) || !isPlainObject(target)) return patch === undefined ? target : patch;
-  const merged: Record<string, unknown> = { ...target };
+const mergeDeep = (target: unknown, patch: unknown): unknown => {
+  if (patch === undefined) return target;
+  // Copied so that later changes to the patch cannot reach the merged program.
+  if (Array.isArray(patch)) return [...patch];
+  if (!isPlainObject(patch)) return patch;
+  const base = isPlainObject(target) ? target : {};
+  const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     if (FORBIDDEN_KEYS.has(key) || value === undefined) continue;
-    merged[key] = mergeDeep(target[key], value);
+    merged[key] = mergeDeep(base[key], value);
   }
   return merged;
 };

@@ -4,7 +4,7 @@ export const EARN_BASES = ['paid', 'gross'] as const;
 export type EarnBase = (typeof EARN_BASES)[number];
 
 export const REFUND_POLICIES = ['debt', 'clamp'] as const;
-export type RefundPolicy = (typeof REFUND_POLICIES)[number];
+export type ProgramRefundPolicy = (typeof REFUND_POLICIES)[number];
 
 /** Program settings exactly as `GET /v1/program` returns them (API contract v1). */
 export type Program = {
@@ -30,7 +30,7 @@ export type Program = {
     readonly maxPercentOfReceipt: number;
     readonly excludedCategories: readonly string[];
   };
-  readonly refund: { readonly policy: RefundPolicy };
+  readonly refund: { readonly policy: ProgramRefundPolicy };
   readonly receipts: { readonly maxDelayDays: number };
 };
 

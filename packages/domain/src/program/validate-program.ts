@@ -36,7 +36,12 @@ const SHAPE = {
 
 type Shape = { readonly [key: string]: true | Shape };
 
-const collectUnknownFields = (value: Record_, shape: Shape, prefix: string, problems: ProgramProblem[]): void => {
+const collectUnknownFields = (
+  value: Record_,
+  shape: Shape,
+  prefix: string,
+  problems: ProgramProblem[],
+): void => {
   for (const key of Object.keys(value)) {
     const expected = shape[key];
     const field = `${prefix}${key}`;
@@ -49,7 +54,8 @@ const collectUnknownFields = (value: Record_, shape: Shape, prefix: string, prob
     }
   }
   for (const key of Object.keys(shape)) {
-    if (!(key in value)) problems.push({ field: `${prefix}${key}`, message: `"${prefix}${key}" is required.` });
+    if (!(key in value))
+      problems.push({ field: `${prefix}${key}`, message: `"${prefix}${key}" is required.` });
   }
 };
 
@@ -100,14 +106,26 @@ export const validateProgram = (candidate: unknown): ProgramProblem[] => {
   const problems: ProgramProblem[] = [];
   collectUnknownFields(candidate, SHAPE, '', problems);
   const { name, currency, timezone, pointValueMinor } = candidate;
-  if ('name' in candidate && (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_PROGRAM_NAME_LENGTH)) {
-    problems.push({ field: 'name', message: `"name" must be a non-empty text of at most ${MAX_PROGRAM_NAME_LENGTH} characters.` });
+  if (
+    'name' in candidate &&
+    (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_PROGRAM_NAME_LENGTH)
+  ) {
+    problems.push({
+      field: 'name',
+      message: `"name" must be a non-empty text of at most ${MAX_PROGRAM_NAME_LENGTH} characters.`,
+    });
   }
   if ('currency' in candidate && !isCurrencyCode(currency)) {
-    problems.push({ field: 'currency', message: '"currency" must be an ISO 4217 code of three capital letters, like "RUB".' });
+    problems.push({
+      field: 'currency',
+      message: '"currency" must be an ISO 4217 code of three capital letters, like "RUB".',
+    });
   }
   if ('timezone' in candidate && !isValidTimeZone(timezone)) {
-    problems.push({ field: 'timezone', message: '"timezone" must be an IANA time zone name, like "Europe/Moscow".' });
+    problems.push({
+      field: 'timezone',
+      message: '"timezone" must be an IANA time zone name, like "Europe/Moscow".',
+    });
   }
   if ('pointValueMinor' in candidate) {
     // Zero would make the points cap a division by zero and points worthless.
@@ -118,15 +136,21 @@ export const validateProgram = (candidate: unknown): ProgramProblem[] => {
   if ('pointsPerUnit' in earn && !isNonNegativeDecimalString(earn.pointsPerUnit)) {
     problems.push({
       field: 'earn.pointsPerUnit',
-      message: '"earn.pointsPerUnit" must be a non-negative decimal string, like "0.05" (no exponent, dot as separator).',
+      message:
+        '"earn.pointsPerUnit" must be a non-negative decimal string, like "0.05" (no exponent, dot as separator).',
     });
   }
   if ('rounding' in earn && !isRoundingMode(earn.rounding)) {
-    problems.push({ field: 'earn.rounding', message: `"earn.rounding" must be one of: ${ROUNDING_MODES.join(', ')}.` });
+    problems.push({
+      field: 'earn.rounding',
+      message: `"earn.rounding" must be one of: ${ROUNDING_MODES.join(', ')}.`,
+    });
   }
   if ('base' in earn) checkOneOf(earn.base, 'earn.base', EARN_BASES, problems);
-  if ('excludedCategories' in earn) checkCategories(earn.excludedCategories, 'earn.excludedCategories', problems);
-  if ('pendingDays' in earn) checkInteger(earn.pendingDays, 'earn.pendingDays', 0, MAX_PROGRAM_DAYS, problems);
+  if ('excludedCategories' in earn)
+    checkCategories(earn.excludedCategories, 'earn.excludedCategories', problems);
+  if ('pendingDays' in earn)
+    checkInteger(earn.pendingDays, 'earn.pendingDays', 0, MAX_PROGRAM_DAYS, problems);
   if ('expiryDays' in earn && earn.expiryDays !== null) {
     checkInteger(earn.expiryDays, 'earn.expiryDays', 0, MAX_PROGRAM_DAYS, problems);
   }
@@ -135,7 +159,8 @@ export const validateProgram = (candidate: unknown): ProgramProblem[] => {
   if ('maxPercentOfReceipt' in burn) {
     checkInteger(burn.maxPercentOfReceipt, 'burn.maxPercentOfReceipt', 0, 100, problems);
   }
-  if ('excludedCategories' in burn) checkCategories(burn.excludedCategories, 'burn.excludedCategories', problems);
+  if ('excludedCategories' in burn)
+    checkCategories(burn.excludedCategories, 'burn.excludedCategories', problems);
 
   const refund = asRecord(candidate.refund);
   if ('policy' in refund) checkOneOf(refund.policy, 'refund.policy', REFUND_POLICIES, problems);

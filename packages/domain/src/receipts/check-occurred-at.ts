@@ -6,7 +6,12 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export type OccurredAtCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: 'occurred_at_out_of_range'; readonly earliest: Date; readonly latest: Date };
+  | {
+      readonly ok: false;
+      readonly code: 'occurred_at_out_of_range';
+      readonly earliest: Date;
+      readonly latest: Date;
+    };
 
 /**
  * `occurredAt` may be at most 5 minutes ahead of `now` and at most `receipts.maxDelayDays`

@@ -1,9 +1,13 @@
-import { minBigInt } from '../money';
 import type { ReceiptCalculation } from './receipt-types';
 
 export type SpendCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: 'insufficient_points'; readonly requested: number; readonly available: number }
+  | {
+      readonly ok: false;
+      readonly code: 'insufficient_points';
+      readonly requested: number;
+      readonly available: number;
+    }
   | {
       readonly ok: false;
       readonly code: 'points_limit_exceeded';
@@ -27,7 +31,7 @@ export const checkSpend = (
   const balance = Math.max(0, available);
   if (requested > balance) return { ok: false, code: 'insufficient_points', requested, available };
   if (requested > calculation.spend.maxByRules) {
-    const maxPointsToSpend = Number(minBigInt(BigInt(balance), BigInt(calculation.spend.maxByRules)));
+    const maxPointsToSpend = Math.min(balance, calculation.spend.maxByRules);
     return { ok: false, code: 'points_limit_exceeded', requested, maxPointsToSpend };
   }
   return { ok: true };

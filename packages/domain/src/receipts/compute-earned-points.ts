@@ -3,8 +3,8 @@ import {
   allocateLargestRemainderExact,
   multiplyRationals,
   productRationals,
-  type Rational,
   RATIONAL_ZERO,
+  type Rational,
   type RoundingMode,
   rational,
   roundRational,
@@ -82,12 +82,17 @@ export const computeEarnedPoints = (input: EarningInput): EarnedPoints => {
   const rateExact = input.lines.map((line) => {
     if (input.excludedCategories.has(line.category)) return RATIONAL_ZERO;
     const baseMajor = rational(computeEarnBaseMinor(line, input.base), input.minorUnitsPerMajor);
-    return multiplyRationals(multiplyRationals(baseMajor, input.pointsPerUnit), productRationals(line.multipliers));
+    return multiplyRationals(
+      multiplyRationals(baseMajor, input.pointsPerUnit),
+      productRationals(line.multipliers),
+    );
   });
   const ratePoints = roundRational(sumRationals(rateExact), input.rounding);
   const bonusPoints = input.bonuses.reduce((sum, bonus) => sum + bonus.points, 0n);
   const bonusShares = computeBonusShares(input.lines, input.bonuses);
-  const lineExactPoints = rateExact.map((exact, index) => addRationals(exact, bonusShares[index] ?? RATIONAL_ZERO));
+  const lineExactPoints = rateExact.map((exact, index) =>
+    addRationals(exact, bonusShares[index] ?? RATIONAL_ZERO),
+  );
   const points = ratePoints + bonusPoints;
   return {
     points,

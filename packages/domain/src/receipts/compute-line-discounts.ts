@@ -1,9 +1,18 @@
-import { compareRationals, multiplyRationals, type Rational, RATIONAL_ZERO, rational, roundRational } from '../money';
+import {
+  compareRationals,
+  multiplyRationals,
+  RATIONAL_ZERO,
+  type Rational,
+  rational,
+  roundRational,
+} from '../money';
 import type { CampaignMatch } from './match-campaigns';
 import type { NormalizedLine } from './normalize-receipt';
 import type { ParsedTier } from './parse-pricing-config';
 
-export type DiscountSource = { readonly type: 'tier'; readonly tier: ParsedTier } | { readonly type: 'campaign'; readonly match: CampaignMatch };
+export type DiscountSource =
+  | { readonly type: 'tier'; readonly tier: ParsedTier }
+  | { readonly type: 'campaign'; readonly match: CampaignMatch };
 
 export type LineDiscount = {
   readonly discountMinor: bigint;
@@ -23,7 +32,10 @@ const ONE_HUNDREDTH = rational(1n, 100n);
 
 /** `amountMinor × percent / 100`, rounded half up to the minor unit (contract rule). */
 export const computePercentDiscountMinor = (amountMinor: bigint, percent: Rational): bigint =>
-  roundRational(multiplyRationals(multiplyRationals(rational(amountMinor), percent), ONE_HUNDREDTH), 'half_up');
+  roundRational(
+    multiplyRationals(multiplyRationals(rational(amountMinor), percent), ONE_HUNDREDTH),
+    'half_up',
+  );
 
 /**
  * Percentage discounts do not add up: each line takes the largest percentage that applies to
@@ -39,7 +51,8 @@ export const computeLineDiscounts = (
   const sources: DiscountSource[] = [];
   if (tier !== null && tier.discountPercent.num > 0n) sources.push({ type: 'tier', tier });
   for (const match of matches) {
-    if (match.effect.type === 'discount_percent' && match.effect.percent.num > 0n) sources.push({ type: 'campaign', match });
+    if (match.effect.type === 'discount_percent' && match.effect.percent.num > 0n)
+      sources.push({ type: 'campaign', match });
   }
   const appliesTo = sources.map((source) =>
     source.type === 'tier' ? null : new Set(source.match.lineIndexes),

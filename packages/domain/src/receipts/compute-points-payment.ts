@@ -37,7 +37,10 @@ export type PointsPayment = {
  */
 export const computePointsPayment = (input: PointsPaymentInput): PointsPayment => {
   const eligible = input.lines.map((line) => !input.excludedCategories.has(line.category));
-  const capBaseMinor = input.lines.reduce((sum, line, index) => (eligible[index] ? sum + line.netMinor : sum), 0n);
+  const capBaseMinor = input.lines.reduce(
+    (sum, line, index) => (eligible[index] ? sum + line.netMinor : sum),
+    0n,
+  );
   const maxByRules = floorDivide(capBaseMinor * input.maxPercentOfReceipt, 100n * input.pointValueMinor);
   const available = input.availablePoints === null ? 0n : maxBigInt(0n, input.availablePoints);
   const maxPointsToSpend = minBigInt(available, maxByRules);

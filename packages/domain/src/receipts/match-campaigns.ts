@@ -18,7 +18,10 @@ const isInWindow = (campaign: Campaign, at: Date): boolean =>
   (campaign.endsAt === null || at.getTime() < campaign.endsAt.getTime());
 
 /** A line matches when every non-empty filter list contains its value (conditions are ANDed). */
-export const lineMatchesCampaign = (line: Pick<NormalizedLine, 'sku' | 'category'>, campaign: Campaign): boolean =>
+export const lineMatchesCampaign = (
+  line: Pick<NormalizedLine, 'sku' | 'category'>,
+  campaign: Campaign,
+): boolean =>
   (campaign.conditions.categories.length === 0 || campaign.conditions.categories.includes(line.category)) &&
   (campaign.conditions.skus.length === 0 || campaign.conditions.skus.includes(line.sku));
 
@@ -46,10 +49,14 @@ export const matchCampaigns = (
     if (receipt.amountMinor < BigInt(conditions.minAmountMinor)) continue;
     if (conditions.daysOfWeek.length > 0 && !conditions.daysOfWeek.includes(dayOfWeek)) continue;
     const requiredCoupon =
-      conditions.coupon === null || conditions.coupon.trim() === '' ? null : normalizeCouponCode(conditions.coupon);
+      conditions.coupon === null || conditions.coupon.trim() === ''
+        ? null
+        : normalizeCouponCode(conditions.coupon);
     const coupon = requiredCoupon === null ? null : (couponsByCode.get(requiredCoupon) ?? null);
     if (requiredCoupon !== null && coupon === null) continue;
-    const lineIndexes = receipt.lines.filter((line) => lineMatchesCampaign(line, campaign)).map((line) => line.index);
+    const lineIndexes = receipt.lines
+      .filter((line) => lineMatchesCampaign(line, campaign))
+      .map((line) => line.index);
     if (lineIndexes.length === 0) continue;
     matches.push({ ...parsed, lineIndexes, coupon });
   }

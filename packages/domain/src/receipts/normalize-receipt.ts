@@ -22,7 +22,8 @@ export type NormalizedReceipt = {
   readonly pointsToSpend: bigint;
 };
 
-const isValidDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
+const isValidDate = (value: unknown): value is Date =>
+  value instanceof Date && !Number.isNaN(value.getTime());
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -41,16 +42,28 @@ export const normalizeReceipt = (
   }
   const occurredAt = receipt.occurredAt ?? now;
   if (!isValidDate(occurredAt)) {
-    problems.push({ code: 'invalid_occurred_at', field: 'receipt.occurredAt', message: 'occurredAt must be a valid instant.' });
+    problems.push({
+      code: 'invalid_occurred_at',
+      field: 'receipt.occurredAt',
+      message: 'occurredAt must be a valid instant.',
+    });
   }
 
   const lines: NormalizedLine[] = [];
   const seenLineIds = new Set<string>();
   if (!Array.isArray(receipt.lines) || receipt.lines.length === 0) {
-    problems.push({ code: 'no_lines', field: 'receipt.lines', message: 'A receipt needs at least one line.' });
+    problems.push({
+      code: 'no_lines',
+      field: 'receipt.lines',
+      message: 'A receipt needs at least one line.',
+    });
   }
   (Array.isArray(receipt.lines) ? receipt.lines : []).forEach((line, index) => {
     const field = `receipt.lines[${index}]`;
+    if (typeof line !== 'object' || line === null) {
+      problems.push({ code: 'invalid_line_text', field, message: 'Each line must be an object.' });
+      return;
+    }
     let valid = true;
     if (typeof line.lineId !== 'string' || !CLIENT_ID_PATTERN.test(line.lineId)) {
       valid = false;
@@ -72,15 +85,27 @@ export const normalizeReceipt = (
     for (const key of ['sku', 'category'] as const) {
       if (typeof line[key] !== 'string') {
         valid = false;
-        problems.push({ code: 'invalid_line_text', field: `${field}.${key}`, message: `${key} must be a string.` });
+        problems.push({
+          code: 'invalid_line_text',
+          field: `${field}.${key}`,
+          message: `${key} must be a string.`,
+        });
       }
     }
     const quantity = parseQuantityMilli(line.quantity);
     if (!quantity.ok) {
       valid = false;
-      problems.push({ code: 'invalid_quantity', field: `${field}.quantity`, message: `${quantity.message}.` });
+      problems.push({
+        code: 'invalid_quantity',
+        field: `${field}.quantity`,
+        message: `${quantity.message}.`,
+      });
     }
-    if (typeof line.amountMinor !== 'number' || !Number.isSafeInteger(line.amountMinor) || line.amountMinor < 0) {
+    if (
+      typeof line.amountMinor !== 'number' ||
+      !Number.isSafeInteger(line.amountMinor) ||
+      line.amountMinor < 0
+    ) {
       valid = false;
       problems.push({
         code: 'invalid_amount',
@@ -109,8 +134,15 @@ export const normalizeReceipt = (
   }
 
   const coupons = receipt.coupons ?? [];
-  if (!Array.isArray(coupons) || !coupons.every((coupon) => typeof coupon === 'string' && coupon.trim().length > 0)) {
-    problems.push({ code: 'invalid_coupons', field: 'receipt.coupons', message: 'coupons must be a list of non-empty codes.' });
+  if (
+    !Array.isArray(coupons) ||
+    !coupons.every((coupon) => typeof coupon === 'string' && coupon.trim().length > 0)
+  ) {
+    problems.push({
+      code: 'invalid_coupons',
+      field: 'receipt.coupons',
+      message: 'coupons must be a list of non-empty codes.',
+    });
   }
   const pointsToSpend = receipt.pointsToSpend ?? 0;
   if (typeof pointsToSpend !== 'number' || !Number.isSafeInteger(pointsToSpend) || pointsToSpend < 0) {

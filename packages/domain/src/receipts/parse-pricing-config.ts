@@ -82,12 +82,18 @@ export const parseTier = (
   const problems: ReceiptProblem[] = [];
   if (discountPercent === null) {
     problems.push(
-      configurationProblem('member.tier.discountPercent', 'Tier discountPercent must be a decimal string from 0 to 100.'),
+      configurationProblem(
+        'member.tier.discountPercent',
+        'Tier discountPercent must be a decimal string from 0 to 100.',
+      ),
     );
   }
   if (earnMultiplier === null) {
     problems.push(
-      configurationProblem('member.tier.earnMultiplier', 'Tier earnMultiplier must be a non-negative decimal string.'),
+      configurationProblem(
+        'member.tier.earnMultiplier',
+        'Tier earnMultiplier must be a non-negative decimal string.',
+      ),
     );
   }
   if (discountPercent === null || earnMultiplier === null) return { ok: false, problems };
@@ -108,22 +114,39 @@ const checkCampaignConditions = (campaign: Campaign, prefix: string): ReceiptPro
   }
   const { minAmountMinor, categories, skus, daysOfWeek, coupon } = conditions;
   if (typeof minAmountMinor !== 'number' || !Number.isSafeInteger(minAmountMinor) || minAmountMinor < 0) {
-    problems.push(configurationProblem(`${prefix}.conditions.minAmountMinor`, 'minAmountMinor must be a whole number ≥ 0.'));
+    problems.push(
+      configurationProblem(
+        `${prefix}.conditions.minAmountMinor`,
+        'minAmountMinor must be a whole number ≥ 0.',
+      ),
+    );
   }
   if (!isStringList(categories)) {
-    problems.push(configurationProblem(`${prefix}.conditions.categories`, 'categories must be a list of strings.'));
+    problems.push(
+      configurationProblem(`${prefix}.conditions.categories`, 'categories must be a list of strings.'),
+    );
   }
   if (!isStringList(skus)) {
     problems.push(configurationProblem(`${prefix}.conditions.skus`, 'skus must be a list of strings.'));
   }
-  if (!Array.isArray(daysOfWeek) || !daysOfWeek.every((day) => Number.isInteger(day) && day >= 1 && day <= 7)) {
-    problems.push(configurationProblem(`${prefix}.conditions.daysOfWeek`, 'daysOfWeek must list ISO days 1 (Monday) to 7.'));
+  if (
+    !Array.isArray(daysOfWeek) ||
+    !daysOfWeek.every((day) => Number.isInteger(day) && day >= 1 && day <= 7)
+  ) {
+    problems.push(
+      configurationProblem(
+        `${prefix}.conditions.daysOfWeek`,
+        'daysOfWeek must list ISO days 1 (Monday) to 7.',
+      ),
+    );
   }
   if (coupon !== null && typeof coupon !== 'string') {
     problems.push(configurationProblem(`${prefix}.conditions.coupon`, 'coupon must be a code or null.'));
   }
   if (!isNullableDate(campaign.startsAt) || !isNullableDate(campaign.endsAt)) {
-    problems.push(configurationProblem(`${prefix}.startsAt`, 'startsAt and endsAt must be valid instants or null.'));
+    problems.push(
+      configurationProblem(`${prefix}.startsAt`, 'startsAt and endsAt must be valid instants or null.'),
+    );
   }
   if (typeof campaign.priority !== 'number' || !Number.isFinite(campaign.priority)) {
     problems.push(configurationProblem(`${prefix}.priority`, 'priority must be a number.'));
@@ -140,17 +163,32 @@ const parseCampaignEffect = (
     case 'earn_multiplier': {
       const multiplier = parseMultiplier(effect.multiplier);
       return multiplier === null
-        ? { ok: false, problem: configurationProblem(`${prefix}.effect.multiplier`, 'multiplier must be a non-negative decimal string.') }
+        ? {
+            ok: false,
+            problem: configurationProblem(
+              `${prefix}.effect.multiplier`,
+              'multiplier must be a non-negative decimal string.',
+            ),
+          }
         : { ok: true, value: { type: 'earn_multiplier', multiplier } };
     }
     case 'bonus_points':
       return Number.isSafeInteger(effect.points) && effect.points >= 0
         ? { ok: true, value: { type: 'bonus_points', points: BigInt(effect.points) } }
-        : { ok: false, problem: configurationProblem(`${prefix}.effect.points`, 'points must be a whole number ≥ 0.') };
+        : {
+            ok: false,
+            problem: configurationProblem(`${prefix}.effect.points`, 'points must be a whole number ≥ 0.'),
+          };
     case 'discount_percent': {
       const percent = parsePercent(effect.percent);
       return percent === null
-        ? { ok: false, problem: configurationProblem(`${prefix}.effect.percent`, 'percent must be a decimal string from 0 to 100.') }
+        ? {
+            ok: false,
+            problem: configurationProblem(
+              `${prefix}.effect.percent`,
+              'percent must be a decimal string from 0 to 100.',
+            ),
+          }
         : { ok: true, value: { type: 'discount_percent', percent } };
     }
     default:

@@ -2,7 +2,9 @@ import { formatScaled, tryParseScaledDecimal } from '../money';
 
 export const QUANTITY_SCALE = 3;
 
-export type QuantityParseResult = { readonly ok: true; readonly milli: bigint } | { readonly ok: false; readonly message: string };
+export type QuantityParseResult =
+  | { readonly ok: true; readonly milli: bigint }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Quantity (> 0, at most three decimals) as exact thousandths. A JSON number is read through
@@ -27,4 +29,5 @@ export const parseQuantityMilli = (quantity: unknown): QuantityParseResult => {
   return { ok: true, milli: parsed.value };
 };
 
-export const formatQuantityMilli = (milli: bigint | number): string => formatScaled(BigInt(milli), QUANTITY_SCALE);
+export const formatQuantityMilli = (milli: bigint | number): string =>
+  formatScaled(BigInt(milli), QUANTITY_SCALE);

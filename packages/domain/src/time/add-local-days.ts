@@ -9,6 +9,8 @@ import { resolveWallTime } from './zoned-wall-time';
 export const addLocalDays = (instant: Date, days: number, timeZone: string): Date => {
   if (!Number.isSafeInteger(days)) throw new RangeError(`Days must be an integer, got ${days}`);
   const local = getLocalParts(instant, timeZone);
+  // Re-resolving the wall time would move the second 01:30 of a fall-back night to the first.
+  if (days === 0) return new Date(instant.getTime());
   // Date's UTC calendar does the month/year roll-over on the wall date.
   const date = new Date(0);
   date.setUTCFullYear(local.year, local.month - 1, local.day + days);

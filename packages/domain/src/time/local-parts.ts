@@ -43,23 +43,45 @@ const assertValidInstant = (instant: Date): number => {
   return epochMs;
 };
 
-export const getLocalParts = (instant: Date, timeZone: string): LocalDateTimeParts => {
-  const epochMs = assertValidInstant(instant);
+// `format` is about three times faster than `formatToParts`; en-US with h23 prints
+// "11/22/2026 AD, 13:15:00". Should an ICU version print it differently, parts are read instead.
+const FORMATTED_PATTERN = /^(\d+)\/(\d+)\/(\d+) (AD|BC), (\d+):(\d+):(\d+)$/;
+
+const readParts = (
+  formatter: Intl.DateTimeFormat,
+  instant: Date,
+): Omit<LocalDateTimeParts, 'millisecond'> => {
+  const match = FORMATTED_PATTERN.exec(formatter.format(instant));
+  if (match) {
+    const yearOfEra = Number(match[3]);
+    return {
+      year: match[4] === 'BC' ? 1 - yearOfEra : yearOfEra,
+      month: Number(match[1]),
+      day: Number(match[2]),
+      // Some ICU versions print midnight as 24 even with h23.
+      hour: Number(match[5]) % 24,
+      minute: Number(match[6]),
+      second: Number(match[7]),
+    };
+  }
   const values: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
-  for (const part of getFormatter(timeZone).formatToParts(instant)) values[part.type] = part.value;
+  for (const part of formatter.formatToParts(instant)) values[part.type] = part.value;
   const yearOfEra = Number(values.year);
-  // Offsets are whole seconds, so the millisecond is the same on every wall clock.
-  const millisecond = ((epochMs % 1000) + 1000) % 1000;
   return {
     year: values.era === 'BC' || values.era === 'B' ? 1 - yearOfEra : yearOfEra,
     month: Number(values.month),
     day: Number(values.day),
-    // Some ICU versions print midnight as 24 even with h23.
     hour: Number(values.hour) % 24,
     minute: Number(values.minute),
     second: Number(values.second),
-    millisecond,
   };
+};
+
+export const getLocalParts = (instant: Date, timeZone: string): LocalDateTimeParts => {
+  const epochMs = assertValidInstant(instant);
+  // Offsets are whole seconds, so the millisecond is the same on every wall clock.
+  const millisecond = ((epochMs % 1000) + 1000) % 1000;
+  return { ...readParts(getFormatter(timeZone), instant), millisecond };
 };
 
 /** Wall-clock parts read as if they were UTC, in epoch milliseconds (proleptic Gregorian). */

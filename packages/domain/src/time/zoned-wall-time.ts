@@ -1,4 +1,9 @@
-import { getLocalParts, getTimeZoneOffsetMs, type LocalDateTimeParts, wallClockToEpochMs } from './local-parts';
+import {
+  getLocalParts,
+  getTimeZoneOffsetMs,
+  type LocalDateTimeParts,
+  wallClockToEpochMs,
+} from './local-parts';
 
 const DAY_MS = 86_400_000;
 
@@ -23,7 +28,11 @@ export const resolveWallTime = (wall: LocalDateTimeParts, timeZone: string): Dat
   // A day either side brackets any real transition; offsets never exceed ±26 h.
   const offsetBefore = getTimeZoneOffsetMs(new Date(wallAsUtc - DAY_MS), timeZone);
   const offsetAfter = getTimeZoneOffsetMs(new Date(wallAsUtc + DAY_MS), timeZone);
-  const candidates = [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter]
+  const possible =
+    offsetBefore === offsetAfter
+      ? [wallAsUtc - offsetBefore]
+      : [wallAsUtc - offsetBefore, wallAsUtc - offsetAfter];
+  const candidates = possible
     .filter((epochMs) => sameWallClock(getLocalParts(new Date(epochMs), timeZone), wall))
     .sort((a, b) => a - b);
   const earliest = candidates[0];

@@ -6,6 +6,7 @@ import * as m20261122000202 from './2026_11_22_000202_create_consent_tables';
 import * as m20261122000203 from './2026_11_22_000203_create_verification_table';
 import * as m20261122000300 from './2026_11_22_000300_create_ledger_tables';
 import * as m20261122000400 from './2026_11_22_000400_create_program_versions';
+import * as m20261122000500 from './2026_11_22_000500_create_receipts';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_000203_create_verification_table': m20261122000203,
   '2026_11_22_000300_create_ledger_tables': m20261122000300,
   '2026_11_22_000400_create_program_versions': m20261122000400,
+  '2026_11_22_000500_create_receipts': m20261122000500,
 };

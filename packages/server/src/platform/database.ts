@@ -16,6 +16,7 @@ import type { ApiKeyTable, StaffSessionTable, StaffUserTable } from '../capabili
 import type { TenantTable } from '../capabilities/tenants/tenants.table';
 import type { VerificationTable } from '../capabilities/verifications/verifications.table';
 import type { ProgramVersionTable } from '../capabilities/program/program.table';
+import type { ReceiptLineTable, ReceiptRefundTable, ReceiptTable } from '../capabilities/receipts/receipts.table';
 import type { OperationTable } from './idempotency.table';
 
 // The whole schema as Kysely sees it; each capability owns its `*.table.ts`.
@@ -33,6 +34,9 @@ export type Database = {
   ledger_entry: LedgerEntryTable;
   points_hold: PointsHoldTable;
   program_version: ProgramVersionTable;
+  receipt: ReceiptTable;
+  receipt_line: ReceiptLineTable;
+  receipt_refund: ReceiptRefundTable;
   member: MemberTable;
   member_note: MemberNoteTable;
   member_attribute_def: MemberAttributeDefTable;

@@ -22,7 +22,9 @@ describe('planActivation', () => {
   });
 
   it('is idempotent: nothing is due once activated', () => {
-    const activated = lots.map((entry) => (entry.lotId === 'later' ? entry : { ...entry, bucket: 'available' as const }));
+    const activated = lots.map((entry) =>
+      entry.lotId === 'later' ? entry : { ...entry, bucket: 'available' as const },
+    );
     expect(planActivation(memberState(activated), day(2)).postings).toEqual([]);
   });
 
@@ -62,9 +64,12 @@ describe('planActivation', () => {
 
   it('does not repay debt from a lot already past expiry', () => {
     const plan = planActivation(
-      memberState([lot({ lotId: 'stale', amount: 30, bucket: 'pending', activatesAt: day(1), expiresAt: day(2) })], {
-        debt: 10,
-      }),
+      memberState(
+        [lot({ lotId: 'stale', amount: 30, bucket: 'pending', activatesAt: day(1), expiresAt: day(2) })],
+        {
+          debt: 10,
+        },
+      ),
       day(3),
     );
     expect(plan.activatedLotIds).toEqual(['stale']);
@@ -72,6 +77,8 @@ describe('planActivation', () => {
   });
 
   it('limits a batch to the given lots', () => {
-    expect(planActivation(memberState(lots), day(5), { lotIds: ['later'] }).activatedLotIds).toEqual(['later']);
+    expect(planActivation(memberState(lots), day(5), { lotIds: ['later'] }).activatedLotIds).toEqual([
+      'later',
+    ]);
   });
 });

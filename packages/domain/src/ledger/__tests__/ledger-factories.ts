@@ -21,7 +21,10 @@ export function lot(fields: Partial<Lot> & { lotId: string }): Lot {
   };
 }
 
-export function memberState(lots: Lot[], fields: { debt?: number; holds?: Hold[] } = {}): MemberPointsState {
+export function memberState(
+  lots: readonly Lot[],
+  fields: { debt?: number; holds?: Hold[] } = {},
+): MemberPointsState {
   return fields.holds === undefined
     ? { lots, debt: fields.debt ?? 0 }
     : { lots, debt: fields.debt ?? 0, holds: fields.holds };

@@ -7,7 +7,11 @@ describe('compareLotsForSpend', () => {
   it.each([
     ['earlier expiry first', lot({ lotId: 'b', expiresAt: day(5) }), lot({ lotId: 'a', expiresAt: day(6) })],
     ['expiring before never-expiring', lot({ lotId: 'b', expiresAt: day(500) }), lot({ lotId: 'a' })],
-    ['older first on equal expiry', lot({ lotId: 'b', createdAt: day(-2) }), lot({ lotId: 'a', createdAt: day(-1) })],
+    [
+      'older first on equal expiry',
+      lot({ lotId: 'b', createdAt: day(-2) }),
+      lot({ lotId: 'a', createdAt: day(-1) }),
+    ],
     ['lotId breaks full ties', lot({ lotId: 'a' }), lot({ lotId: 'b' })],
     ['lotId by code units, not locale', lot({ lotId: 'Z' }), lot({ lotId: 'a' })],
   ])('%s', (_name, first, second) => {
@@ -65,7 +69,10 @@ describe('allocateSpend', () => {
   });
 
   it('takes only what is left in partly spent lots', () => {
-    const state = memberState([lot({ lotId: 'a', amount: 10, remaining: 3 }), lot({ lotId: 'b', amount: 10 })]);
+    const state = memberState([
+      lot({ lotId: 'a', amount: 10, remaining: 3 }),
+      lot({ lotId: 'b', amount: 10 }),
+    ]);
     expect(allocateSpend(state, 5, T0)).toEqual({
       ok: true,
       lots: [
@@ -76,9 +83,12 @@ describe('allocateSpend', () => {
   });
 
   it('leaves points reserved by other holds alone', () => {
-    const state = memberState([lot({ lotId: 'a', amount: 10 }), lot({ lotId: 'b', amount: 10, createdAt: day(1) })], {
-      holds: [{ holdId: 'h1', expiresAt: day(1), lots: [{ lotId: 'a', points: 8 }] }],
-    });
+    const state = memberState(
+      [lot({ lotId: 'a', amount: 10 }), lot({ lotId: 'b', amount: 10, createdAt: day(1) })],
+      {
+        holds: [{ holdId: 'h1', expiresAt: day(1), lots: [{ lotId: 'a', points: 8 }] }],
+      },
+    );
     expect(computeSpendablePoints(state, T0)).toBe(12);
     expect(allocateSpend(state, 12, T0)).toEqual({
       ok: true,
@@ -99,7 +109,10 @@ describe('allocateSpend', () => {
 
   it('confirming a hold takes its own lots first, then others', () => {
     const state = memberState(
-      [lot({ lotId: 'a', amount: 10, expiresAt: day(5) }), lot({ lotId: 'b', amount: 10, expiresAt: day(9) })],
+      [
+        lot({ lotId: 'a', amount: 10, expiresAt: day(5) }),
+        lot({ lotId: 'b', amount: 10, expiresAt: day(9) }),
+      ],
       { holds: [{ holdId: 'h1', expiresAt: day(1), lots: [{ lotId: 'b', points: 4 }] }] },
     );
     expect(allocateSpend(state, 6, T0, { holdId: 'h1' })).toEqual({

@@ -3,7 +3,7 @@ import { applyLedgerPlan } from '../apply-ledger-plan';
 import { planSpendReturn } from '../return-spend';
 import { planSpend } from '../spend-points';
 import { allocateSpendReturn } from '../spend-return-allocation';
-import { day, lot, memberState, remainingById, T0 } from './ledger-factories';
+import { day, lot, memberState, T0 } from './ledger-factories';
 
 describe('planSpendReturn', () => {
   const before = memberState([
@@ -59,18 +59,8 @@ describe('allocateSpendReturn', () => {
         { lotId: 'b', points: 5 },
       ],
     ],
-    [
-      1,
-      [],
-      [{ lotId: 'a', points: 1 }],
-    ],
-    [
-      2,
-      [],
-      [
-        { lotId: 'a', points: 2 },
-      ],
-    ],
+    [1, [], [{ lotId: 'a', points: 1 }]],
+    [2, [], [{ lotId: 'a', points: 2 }]],
     [
       3,
       [],
@@ -79,11 +69,7 @@ describe('allocateSpendReturn', () => {
         { lotId: 'b', points: 1 },
       ],
     ],
-    [
-      10,
-      [{ lotId: 'a', points: 30 }],
-      [{ lotId: 'b', points: 10 }],
-    ],
+    [10, [{ lotId: 'a', points: 30 }], [{ lotId: 'b', points: 10 }]],
     [0, [], []],
   ])('returning %i after %j gives %j', (points, returned, expected) => {
     expect(allocateSpendReturn({ spent, returned, points })).toEqual(expected);
@@ -118,8 +104,4 @@ describe('allocateSpendReturn', () => {
       { lotId: 'b', points: 2_666_666_667 },
     ]);
   });
-});
-
-it('keeps remainingById helper honest', () => {
-  expect(remainingById(memberState([lot({ lotId: 'x', amount: 5, remaining: 2 })]))).toEqual({ x: 2 });
 });

@@ -3,7 +3,7 @@ import type { Generated, Selectable } from 'kysely';
 // Transactional outbox: events are written in the same transaction as the change that caused
 // them and delivered after commit (webhooks, messages) at least once.
 export type EventOutboxTable = {
-  id: Generated<string>;
+  id: Generated<number>;
   tenant_id: string;
   type: string;
   dedupe_key: string | null;

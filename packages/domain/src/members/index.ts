@@ -1,0 +1,17 @@
+export {
+  buildCardNumber,
+  computeEan13CheckDigit,
+  computeSerialLength,
+  doPrefixesOverlap,
+  EAN13_LENGTH,
+  findCardSerial,
+  isValidEan13,
+} from './ean13';
+export {
+  computeQrExpiresAt,
+  computeQrWindow,
+  isQrWindowAccepted,
+  QR_ACCEPTED_WINDOWS,
+  QR_WINDOW_SECONDS,
+} from './qr-window';
+export { findInvalidTag, MAX_TAGS, normalizeTags, TAG_PATTERN } from './tags';

@@ -1,0 +1,162 @@
+import { checkSpend, type ReceiptCalculation } from '@kopilka/domain/receipts';
+import { computeSpendablePoints } from '@kopilka/domain/ledger';
+import { sql } from 'kysely';
+import type { Trx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { runIdempotent } from '../../platform/idempotency';
+import { emitEvent } from '../events/events.service';
+import { accrueToWallet, spendFromWallet, walletBalance } from '../ledger/ledger.service';
+import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
+import { calculationView } from './receipt-view';
+import {
+  loadPricingInputs,
+  loadProgramFor,
+  occurredAtOf,
+  resolveReceiptMember,
+  runCalculation,
+} from './receipt-context.service';
+import type { ReceiptBodyInput, ReceiptViewType } from './receipts.schemas';
+
+export const CONFIRM_SCOPE = 'receipt.confirm';
+
+/**
+ * POST /v1/receipts/confirm. Exactly once per receiptId: the operation row makes a concurrent
+ * replay wait for the first and answer with its stored response. Inside, the member's accounts are
+ * locked before the spend is checked, so concurrent receipts of one member cannot overdraw.
+ */
+export async function confirmReceipt(
+  trx: Trx,
+  tenantId: string,
+  body: ReceiptBodyInput,
+  now: Date,
+): Promise<{ status: number; body: ReceiptViewType; replayed: boolean }> {
+  const result = await runIdempotent<ReceiptViewType>(trx, { tenantId, scope: CONFIRM_SCOPE, key: body.receiptId, request: body }, async (operationId) => {
+    const occurredAt = occurredAtOf(body, now);
+    const { program, version } = await loadProgramFor(trx, tenantId, occurredAt, now);
+    const member = await resolveReceiptMember(trx, tenantId, body, now);
+    const memberId = member?.memberId ?? null;
+    let wallet: Wallet | null = memberId ? await openWallet(trx, { tenantId, memberId, currency: POINTS }, { now }) : null;
+    const { campaigns, tier } = await loadPricingInputs(trx, tenantId, member?.canEarn ? memberId : null, occurredAt);
+    const available = wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now) : 0;
+    const requested = body.pointsToSpend ?? 0;
+    const calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns, now });
+
+    const spendCheck = checkSpend(calc, requested, available);
+    if (!spendCheck.ok) {
+      if (spendCheck.code === 'insufficient_points') {
+        throw new AppError('insufficient_points', `The member has ${Math.max(0, available)} points available; the receipt asks to spend ${requested}.`, {
+          available: Math.max(0, available),
+          requested,
+        });
+      }
+      throw new AppError(
+        'points_limit_exceeded',
+        `The program allows at most ${spendCheck.maxPointsToSpend} points on this receipt; it asks to spend ${requested}.`,
+        { maxPointsToSpend: spendCheck.maxPointsToSpend, requested },
+      );
+    }
+
+    const ctx = { operationId, now, receiptId: body.receiptId };
+    let allocation: { lotId: string; points: number }[] = [];
+    let earnLotId: string | null = null;
+    if (wallet && calc.totals.pointsSpent > 0) {
+      const spent = await spendFromWallet(trx, wallet, { points: calc.totals.pointsSpent }, ctx);
+      if (!spent.ok) throw new AppError('insufficient_points', `The member has ${spent.available} points available.`, { available: spent.available });
+      wallet = spent.wallet;
+      allocation = spent.allocation;
+    }
+    if (wallet && member?.canEarn && calc.earn.points > 0) {
+      const earned = await accrueToWallet(trx, wallet, { points: calc.earn.points, activatesAt: calc.earn.activatesAt, expiresAt: calc.earn.expiresAt }, ctx);
+      wallet = earned.wallet;
+      earnLotId = earned.lotId;
+    }
+
+    const balance = wallet ? walletBalance(wallet, now) : null;
+    const view = calculationView(calc, 'confirmed', {
+      memberId,
+      storeId: body.storeId ?? null,
+      terminalId: body.terminalId ?? null,
+      balance: balance ? { available: balance.available, pending: balance.pending } : null,
+      earns: Boolean(member?.canEarn),
+    });
+    await insertReceipt(trx, { tenantId, body, calc, view, memberId, occurredAt, now, programVersion: version, earnLotId, allocation, operationId });
+    await emitEvent(trx, {
+      tenantId,
+      type: 'receipt.confirmed',
+      memberId,
+      payload: { receiptId: body.receiptId, memberId, storeId: body.storeId ?? null, totals: view.totals, occurredAt: view.occurredAt },
+      at: now,
+    });
+    return { status: 201, body: view };
+  });
+  return { status: result.status, body: result.body, replayed: result.replayed };
+}
+
+async function insertReceipt(
+  trx: Trx,
+  r: {
+    tenantId: string;
+    body: ReceiptBodyInput;
+    calc: ReceiptCalculation;
+    view: ReceiptViewType;
+    memberId: string | null;
+    occurredAt: Date;
+    now: Date;
+    programVersion: number;
+    earnLotId: string | null;
+    allocation: { lotId: string; points: number }[];
+    operationId: string;
+  },
+): Promise<void> {
+  const t = r.calc.totals;
+  const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+  await trx
+    .insertInto('receipt')
+    .values({
+      tenant_id: r.tenantId,
+      id: r.body.receiptId,
+      member_id: r.memberId,
+      store_id: r.body.storeId ?? null,
+      terminal_id: r.body.terminalId ?? null,
+      channel: r.body.channel ?? null,
+      status: 'confirmed',
+      occurred_at: r.occurredAt,
+      confirmed_at: r.now,
+      currency: r.calc.currency,
+      program_version: r.programVersion,
+      amount_minor: t.amountMinor,
+      discount_minor: t.discountMinor,
+      points_spent: t.pointsSpent,
+      points_spent_minor: t.pointsSpentMinor,
+      payable_minor: t.payableMinor,
+      points_earned: r.earnLotId ? t.pointsEarned : 0,
+      earn_lot_id: r.earnLotId,
+      spend_allocation: json(r.allocation),
+      effects: json(r.view.effects),
+      coupons: json(r.view.coupons),
+      earn: json(r.view.earn),
+      operation_id: r.operationId,
+    })
+    .execute();
+  await trx
+    .insertInto('receipt_line')
+    .values(
+      r.calc.lines.map((l, i) => ({
+        tenant_id: r.tenantId,
+        receipt_id: r.body.receiptId,
+        line_no: i,
+        line_id: l.lineId,
+        sku: l.sku,
+        category: l.category,
+        quantity_milli: l.quantityMilli,
+        amount_minor: l.amountMinor,
+        discount_minor: l.discountMinor,
+        discount_percent: l.discountPercent,
+        points_spent: l.pointsSpent,
+        points_spent_minor: l.pointsSpentMinor,
+        payable_minor: l.payableMinor,
+        points_earned: r.earnLotId ? l.pointsEarned : 0,
+      })),
+    )
+    .execute();
+}
