@@ -4,9 +4,11 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
+import { recordCampaignUsage } from '../campaigns/campaigns.service';
 import { emitEvent } from '../events/events.service';
 import { accrueToWallet, spendFromWallet, walletBalance } from '../ledger/ledger.service';
 import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
+import { onReceiptConfirmed } from '../tiers/tiers.service';
 import { calculationView } from './receipt-view';
 import {
   loadPricingInputs,
@@ -39,7 +41,18 @@ export async function confirmReceipt(
     const { campaigns, tier } = await loadPricingInputs(trx, tenantId, member?.canEarn ? memberId : null, occurredAt);
     const available = wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now) : 0;
     const requested = body.pointsToSpend ?? 0;
-    const calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns, now });
+    // Campaign limits and budgets are counted inside this transaction; if another till exhausted
+    // one meanwhile, the receipt is priced again without it (a few rounds at most).
+    let usable = campaigns;
+    let calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns: usable, now });
+    for (let round = 0; ; round++) {
+      const usage = await recordCampaignUsage(trx, { tenantId, memberId, receiptId: body.receiptId, calculation: calc, now });
+      if (usage.ok) break;
+      if (round >= 5) throw new AppError('conflict', 'Campaign budgets changed while confirming; retry the request.');
+      const exhausted = new Set(usage.exhaustedCampaignIds);
+      usable = usable.filter((c) => !exhausted.has(c.campaignId));
+      calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns: usable, now });
+    }
 
     const spendCheck = checkSpend(calc, requested, available);
     if (!spendCheck.ok) {
@@ -80,6 +93,9 @@ export async function confirmReceipt(
       earns: Boolean(member?.canEarn),
     });
     await insertReceipt(trx, { tenantId, body, calc, view, memberId, occurredAt, now, programVersion: version, earnLotId, allocation, operationId });
+    if (memberId) {
+      await onReceiptConfirmed(trx, { tenantId, memberId, receiptId: body.receiptId, payableMinor: calc.totals.payableMinor, occurredAt, now });
+    }
     await emitEvent(trx, {
       tenantId,
       type: 'receipt.confirmed',

@@ -4,10 +4,12 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
+import { releaseCampaignUsage } from '../campaigns/campaigns.service';
 import { emitEvent } from '../events/events.service';
 import { returnToWallet, revokeFromWallet, walletBalance } from '../ledger/ledger.service';
 import { openWallet, POINTS } from '../ledger/wallet.service';
 import { getProgramAt } from '../program/program.service';
+import { onReceiptRefunded } from '../tiers/tiers.service';
 import type { StoredRefundLine } from './receipt-view';
 import type { RefundResultType } from './receipts.schemas';
 import type { ReceiptStatus } from './receipts.table';
@@ -137,6 +139,10 @@ export async function refundReceipt(trx: Trx, tenantId: string, req: RefundReque
         operation_id: operationId,
       })
       .execute();
+    await releaseCampaignUsage(trx, { tenantId, memberId: receipt.member_id, receiptId: req.receiptId, kind: req.kind, fullyReversed: status !== 'partially_refunded', now });
+    if (receipt.member_id && refund.totals.amountMinor > 0) {
+      await onReceiptRefunded(trx, { tenantId, memberId: receipt.member_id, receiptId: req.receiptId, refundedPayableMinor: refund.totals.amountMinor, now });
+    }
     const balance = wallet ? walletBalance(wallet, now) : null;
     const body: RefundResultType = {
       refundId: req.kind === 'cancel' ? `cancel:${req.receiptId}` : req.refundId,

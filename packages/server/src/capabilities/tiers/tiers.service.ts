@@ -1,7 +1,9 @@
 import type { MemberTier } from '@kopilka/domain/receipts';
-import type { DbOrTrx } from '../../platform/db';
+import type { DbOrTrx, Trx } from '../../platform/db';
 
-// Seam for the tiers capability (issue 6): the member's tier in force for a receipt at `at`.
+// Seams between receipts and the tiers / memberships capabilities (issue 6).
+
+/** The member's tier (and paid-membership benefits) in force for a receipt at `at`. */
 export async function findMemberTier(_db: DbOrTrx, _tenantId: string, _memberId: string, _at: Date): Promise<MemberTier | null> {
   return null;
 }
@@ -11,3 +13,15 @@ export async function findMemberTierView(db: DbOrTrx, tenantId: string, memberId
   const tier = await findMemberTier(db, tenantId, memberId, at);
   return tier ? { code: tier.code, name: tier.name } : null;
 }
+
+/** Inside the confirm transaction, after the receipt row exists: upgrade when the receipt qualifies. */
+export async function onReceiptConfirmed(
+  _trx: Trx,
+  _input: { tenantId: string; memberId: string; receiptId: string; payableMinor: number; occurredAt: Date; now: Date },
+): Promise<void> {}
+
+/** Inside the refund/cancel transaction: the qualifying metric changed (downgrades wait for re-evaluation). */
+export async function onReceiptRefunded(
+  _trx: Trx,
+  _input: { tenantId: string; memberId: string; receiptId: string; refundedPayableMinor: number; now: Date },
+): Promise<void> {}
