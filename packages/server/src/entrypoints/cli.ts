@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { jobDefinitions } from '../capabilities/index';
+import { verifyLedger } from '../capabilities/ledger/ledger-verify.service';
+import { getCurrentProgram } from '../capabilities/program/program.service';
 import { type Config, ConfigError, loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/db';
 import { createJobRunner } from '../platform/jobs';
@@ -15,6 +17,7 @@ Commands:
   serve                    Run the API, web console and scheduled jobs (default)
   migrate                  Apply database migrations and exit
   jobs run [--at ISO]      Run every scheduled job due at that instant (default: now)
+  ledger verify            Prove the ledger invariants; exit 1 with a report if any fails
   help                     Show this help
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; otherwise embedded PGlite in KOPILKA_DATA_DIR),
@@ -77,6 +80,22 @@ export const cliCommands: Record<string, (args: string[], config: Config) => Pro
       const ran = await runner.runAll(at);
       process.stdout.write(`${JSON.stringify({ at: at.toISOString(), ran }, null, 2)}\n`);
       return 0;
+    });
+  },
+  async ledger(args, config) {
+    if (args[0] !== 'verify') {
+      process.stderr.write('Usage: kopilka ledger verify\n');
+      return 2;
+    }
+    return withDatabase(config, async ({ db }) => {
+      const report = await verifyLedger(db, { policyOf: async (t) => (await getCurrentProgram(db, t)).program.refund.policy });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stderr.write(
+        report.ok
+          ? `Ledger OK: ${report.checked.postings} postings, ${report.checked.accounts} accounts, ${report.checked.lots} open lots in ${report.checked.tenants} program(s).\n`
+          : `Ledger BROKEN: ${report.problems.length} problem(s); see the report above.\n`,
+      );
+      return report.ok ? 0 : 1;
     });
   },
   async help() {
