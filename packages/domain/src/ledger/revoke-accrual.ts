@@ -6,7 +6,8 @@ import { findLotOrThrow, isLotSpendable, sortLotsForSpend } from './lot-order';
 /**
  * Takes back points earned by an accrual whose receipt was refunded (all or part of `lot.amount`;
  * the caller tracks what earlier partial refunds revoked). Order: the accrual's own lot (pending or
- * available, even past expiry: those points are the ones being revoked), then other spendable lots
+ * available, even past expiry: those points are the ones being revoked), then what of it already
+ * expired (`expiredFromLot`, reversing that expiry: the member lost those points already), then other spendable lots
  * in spend order, then whatever is still missing was already spent: under 'debt' it becomes debt
  * (available -> issued, the available account goes negative); under 'clamp' it is written off
  * (written_off -> issued, so that `issued` nets to zero for the refunded accrual and the loss shows
@@ -15,7 +16,7 @@ import { findLotOrThrow, isLotSpendable, sortLotsForSpend } from './lot-order';
  */
 export function planRevocation(
   state: MemberPointsState,
-  input: { lotId: string; points: number; policy: RefundPolicy },
+  input: { lotId: string; points: number; policy: RefundPolicy; expiredFromLot?: number },
   now: Date,
 ): LedgerPlan {
   assertPoints(input.points, 'revoked points');
@@ -30,6 +31,13 @@ export function planRevocation(
   plan.post(lot.bucket, 'issued', fromOwnLot, lot.lotId);
   plan.changeLot(lot.lotId, -fromOwnLot);
   missing -= fromOwnLot;
+
+  // Points of this lot that already expired were lost to the member when they expired; revoking
+  // them takes nothing more from the member (the expiry is reversed into the revocation), so a
+  // refund returns the member to where they were minus what expired in between.
+  const fromExpired = Math.min(missing, Math.max(0, input.expiredFromLot ?? 0));
+  plan.post('expired', 'issued', fromExpired, lot.lotId);
+  missing -= fromExpired;
 
   const others = sortLotsForSpend(
     state.lots.filter((other) => other.lotId !== lot.lotId && isLotSpendable(other, now)),

@@ -134,3 +134,11 @@ export async function setAccountBalance(trx: Trx, accountId: string, balance: nu
 export async function deleteHold(trx: Trx, holdId: string): Promise<void> {
   await trx.deleteFrom('points_hold').where('id', '=', holdId).execute();
 }
+
+/** Points of a lot that sit in the program's `expired` account (expired and not yet reversed). */
+export async function sumExpiredFromLot(trx: DbOrTrx, lotId: string, expiredAccountId: string): Promise<number> {
+  const r = await sql<{ points: number }>`
+    select coalesce(sum(case when to_account_id = ${expiredAccountId} then points else -points end), 0)::int8 as points
+    from posting where lot_id = ${lotId} and (to_account_id = ${expiredAccountId} or from_account_id = ${expiredAccountId})`.execute(trx);
+  return Number(r.rows[0]?.points ?? 0);
+}

@@ -164,6 +164,8 @@ export async function revokeFromWallet(
   ctx: PlanContext,
 ): Promise<{ wallet: Wallet; pointsWrittenOff: number }> {
   if (input.points === 0) return { wallet, pointsWrittenOff: 0 };
-  const plan = planRevocation(wallet.state, input, ctx.now);
+  const expiredAccountId = wallet.programAccounts.get('expired');
+  const expiredFromLot = expiredAccountId ? await repo.sumExpiredFromLot(trx, input.lotId, expiredAccountId) : 0;
+  const plan = planRevocation(wallet.state, { ...input, expiredFromLot }, ctx.now);
   return { wallet: await applyPlan(trx, wallet, plan, ctx), pointsWrittenOff: plan.pointsWrittenOff };
 }

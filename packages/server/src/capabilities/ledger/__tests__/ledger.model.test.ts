@@ -37,7 +37,17 @@ type Model = {
   now: Date;
   spends: { allocation: LotPoints[]; returned: LotPoints[] }[];
   accruals: { lotId: string; amount: number; revoked: number }[];
+  /** points of each lot sitting in `expired` (expired, not reversed by a revocation) */
+  expired: Map<string, number>;
 };
+
+function trackExpired(m: Model, plan: { postings: { from: string; to: string; points: number; lotId?: string }[] }) {
+  for (const p of plan.postings) {
+    if (!p.lotId) continue;
+    if (p.to === 'expired') m.expired.set(p.lotId, (m.expired.get(p.lotId) ?? 0) + p.points);
+    if (p.from === 'expired') m.expired.set(p.lotId, (m.expired.get(p.lotId) ?? 0) - p.points);
+  }
+}
 type Real = { db: Db; ref: WalletRef; tenantId: string };
 
 async function tx<T>(r: Real, scope: string, fn: (trx: Parameters<Parameters<typeof inTransaction>[1]>[0], operationId: string) => Promise<T>) {
@@ -122,7 +132,9 @@ class Revoke implements fc.AsyncCommand<Model, Real> {
       const w = await openWallet(trx, r.ref, { now: m.now, extraLotIds: [accrual.lotId] });
       await revokeFromWallet(trx, w, { lotId: accrual.lotId, points, policy: this.policy }, { operationId, now: m.now });
     });
-    m.state = applyLedgerPlan(m.state, planRevocation(m.state, { lotId: accrual.lotId, points, policy: this.policy }, m.now));
+    const plan = planRevocation(m.state, { lotId: accrual.lotId, points, policy: this.policy, expiredFromLot: m.expired.get(accrual.lotId) ?? 0 }, m.now);
+    m.state = applyLedgerPlan(m.state, plan);
+    trackExpired(m, plan);
     accrual.revoked += points;
     await check(m, r);
   }
@@ -162,7 +174,9 @@ class Advance implements fc.AsyncCommand<Model, Real> {
     m.now = new Date(m.now.getTime() + this.hours * 3_600_000);
     await createJobRunner({ db: r.db, logger: createLogger({ LOG_LEVEL: 'silent' }), jobs: ledgerJobs }).runAll(m.now);
     m.state = applyLedgerPlan(m.state, planActivation(m.state, m.now));
-    m.state = applyLedgerPlan(m.state, planExpiry(m.state, m.now));
+    const expiry = planExpiry(m.state, m.now);
+    m.state = applyLedgerPlan(m.state, expiry);
+    trackExpired(m, expiry);
     await check(m, r);
   }
   toString = () => `advance(${this.hours}h) + jobs`;
@@ -192,7 +206,7 @@ describeEachEngine('ledger model-based test', (engine) => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 25 }), async (cmds) => {
         // A fresh member per run, all runs on one database: the jobs also see the other runs' members.
-        const model: Model = { state: { lots: [], debt: 0 }, now: new Date('2026-11-01T00:00:00Z'), spends: [], accruals: [] };
+        const model: Model = { state: { lots: [], debt: 0 }, now: new Date('2026-11-01T00:00:00Z'), spends: [], accruals: [], expired: new Map() };
         const real: Real = { db: h.db, ref: walletRef(tenantId), tenantId };
         await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),

@@ -114,6 +114,19 @@ describeEachEngine('ledger service', (engine) => {
     expect((await verify(h.db, tenantId)).ok).toBe(true);
   });
 
+  it('revoking points that already expired takes nothing more from the member', async () => {
+    const t0 = new Date('2026-06-01T00:00:00Z');
+    const ref = walletRef(tenantId);
+    const earned = await accrue(h.db, ref, 10, t0, { expiresAt: new Date('2026-07-01T00:00:00Z') });
+    await accrue(h.db, ref, 50, t0);
+    const later = new Date('2026-07-02T00:00:00Z');
+    await jobs().runAll(later);
+    expect((await getBalance(h.db, tenantId, ref.memberId, later)).available).toBe(50);
+    await revoke(h.db, ref, earned, 10, 'debt', later);
+    expect((await getBalance(h.db, tenantId, ref.memberId, later)).available).toBe(50);
+    expect((await verify(h.db, tenantId)).problems).toEqual([]);
+  });
+
   it('rejects UPDATE, DELETE and TRUNCATE of postings and history', async () => {
     await expect(sql`update posting set points = points + 1`.execute(h.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from posting`.execute(h.db)).rejects.toThrow(/append-only/);
