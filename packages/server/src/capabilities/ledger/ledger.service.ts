@@ -1,13 +1,16 @@
 import {
   computeBalance,
   type LotPoints,
+  type MemberPointsState,
   planAccrual,
+  placeHold,
   planAdjustment,
   planRevocation,
   planSpend,
   planSpendReturn,
   type RefundPolicy,
 } from '@kopilka/domain/ledger';
+import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -22,7 +25,11 @@ export type BalanceView = {
 };
 
 export function walletBalance(wallet: Wallet, now: Date): BalanceView {
-  const b = computeBalance(wallet.state.lots, wallet.state.debt, now);
+  return stateBalance(wallet.state, now);
+}
+
+export function stateBalance(state: MemberPointsState, now: Date): BalanceView {
+  const b = computeBalance(state.lots, state.debt, now);
   return {
     available: b.available,
     pending: b.pending,
@@ -168,4 +175,57 @@ export async function revokeFromWallet(
   const expiredFromLot = expiredAccountId ? await repo.sumExpiredFromLot(trx, input.lotId, expiredAccountId) : 0;
   const plan = planRevocation(wallet.state, { ...input, expiredFromLot }, ctx.now);
   return { wallet: await applyPlan(trx, wallet, plan, ctx), pointsWrittenOff: plan.pointsWrittenOff };
+}
+
+export const DEFAULT_HOLD_TTL_MS = 5 * 60_000;
+
+/**
+ * Reserves points for a receipt until it is confirmed or the TTL lapses (two-phase, like a card
+ * authorisation). A new reservation for the same receipt replaces the old one. Lapsed holds are
+ * ignored by every calculation; a job deletes them later.
+ */
+export async function holdForReceipt(
+  trx: Trx,
+  wallet: Wallet,
+  input: { receiptId: string; points: number; ttlMs?: number },
+  now: Date,
+): Promise<{ ok: true; hold: { holdId: string; points: number; expiresAt: string } | null; wallet: Wallet } | { ok: false; available: number }> {
+  const previous = wallet.holdsByReceipt.get(input.receiptId);
+  let state = wallet.state;
+  if (previous) {
+    await repo.deleteHold(trx, previous);
+    state = { ...state, holds: (state.holds ?? []).filter((h) => h.holdId !== previous) };
+  }
+  const holdsByReceipt = new Map(wallet.holdsByReceipt);
+  holdsByReceipt.delete(input.receiptId);
+  if (input.points === 0) return { ok: true, hold: null, wallet: { ...wallet, state, holdsByReceipt } };
+  const holdId = newId('hld');
+  const expiresAt = new Date(now.getTime() + (input.ttlMs ?? DEFAULT_HOLD_TTL_MS));
+  const placed = placeHold(state, { holdId, points: input.points, expiresAt }, now);
+  if (!placed.ok) return { ok: false, available: placed.available };
+  await trx
+    .insertInto('points_hold')
+    .values({
+      id: holdId,
+      tenant_id: wallet.ref.tenantId,
+      member_id: wallet.ref.memberId,
+      currency: wallet.ref.currency,
+      points: input.points,
+      lots: sql`${JSON.stringify(placed.hold.lots)}::jsonb`,
+      receipt_id: input.receiptId,
+      expires_at: expiresAt,
+    })
+    .execute();
+  holdsByReceipt.set(input.receiptId, holdId);
+  return {
+    ok: true,
+    hold: { holdId, points: input.points, expiresAt: expiresAt.toISOString() },
+    wallet: { ...wallet, state: { ...state, holds: [...(state.holds ?? []), placed.hold] }, holdsByReceipt },
+  };
+}
+
+/** Releases a receipt's reservation before it lapses (the sale was abandoned). */
+export async function releaseReceiptHolds(db: DbOrTrx, tenantId: string, receiptId: string): Promise<number> {
+  const r = await db.deleteFrom('points_hold').where('tenant_id', '=', tenantId).where('receipt_id', '=', receiptId).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -24,6 +24,8 @@ export type Wallet = {
   programAccounts: Map<string, string>;
   /** receipt id per lot, for history and refunds */
   lotReceipts: Map<string, string | null>;
+  /** live holds by the receipt they reserve points for */
+  holdsByReceipt: Map<string, string>;
 };
 
 export type PlanContext = {
@@ -82,6 +84,7 @@ export async function openWallet(trx: Trx, ref: WalletRef, opts: { now: Date; ex
     state: { lots: lotRows.map(rowToLot), debt: accounts.available.debt, holds },
     programAccounts,
     lotReceipts: new Map(lotRows.map((l) => [l.id, l.receipt_id])),
+    holdsByReceipt: new Map(holdRows.filter((h) => h.receipt_id !== null).map((h) => [h.receipt_id!, h.id])),
   };
 }
 

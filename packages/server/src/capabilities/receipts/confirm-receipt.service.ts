@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
 import { recordCampaignUsage } from '../campaigns/campaigns.service';
 import { emitEvent } from '../events/events.service';
-import { accrueToWallet, spendFromWallet, walletBalance } from '../ledger/ledger.service';
+import { accrueToWallet, releaseReceiptHolds, spendFromWallet, walletBalance } from '../ledger/ledger.service';
 import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
 import { onReceiptConfirmed } from '../tiers/tiers.service';
 import { calculationView } from './receipt-view';
@@ -39,7 +39,9 @@ export async function confirmReceipt(
     const memberId = member?.memberId ?? null;
     let wallet: Wallet | null = memberId ? await openWallet(trx, { tenantId, memberId, currency: POINTS }, { now }) : null;
     const { campaigns, tier } = await loadPricingInputs(trx, tenantId, member?.canEarn ? memberId : null, occurredAt);
-    const available = wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now) : 0;
+    // Points this receipt reserved at calculate (if any) are its own to spend.
+    const holdId = wallet?.holdsByReceipt.get(body.receiptId);
+    const available = wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now, holdId ? { holdId } : {}) : 0;
     const requested = body.pointsToSpend ?? 0;
     // Campaign limits and budgets are counted inside this transaction; if another till exhausted
     // one meanwhile, the receipt is priced again without it (a few rounds at most).
@@ -73,11 +75,12 @@ export async function confirmReceipt(
     let allocation: { lotId: string; points: number }[] = [];
     let earnLotId: string | null = null;
     if (wallet && calc.totals.pointsSpent > 0) {
-      const spent = await spendFromWallet(trx, wallet, { points: calc.totals.pointsSpent }, ctx);
+      const spent = await spendFromWallet(trx, wallet, holdId ? { points: calc.totals.pointsSpent, holdId } : { points: calc.totals.pointsSpent }, ctx);
       if (!spent.ok) throw new AppError('insufficient_points', `The member has ${spent.available} points available.`, { available: spent.available });
       wallet = spent.wallet;
       allocation = spent.allocation;
     }
+    if (holdId && calc.totals.pointsSpent === 0) await releaseReceiptHolds(trx, tenantId, body.receiptId);
     if (wallet && member?.canEarn && calc.earn.points > 0) {
       const earned = await accrueToWallet(trx, wallet, { points: calc.earn.points, activatesAt: calc.earn.activatesAt, expiresAt: calc.earn.expiresAt }, ctx);
       wallet = earned.wallet;

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { inTransaction } from '../../platform/db';
+import { releaseReceiptHolds } from '../ledger/ledger.service';
 import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, Id } from '../../platform/schemas';
 import { calculateReceiptPreview } from './calculate-receipt.service';
@@ -45,6 +46,22 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
       const result = await inTransaction(deps.db, (trx) => confirmReceipt(trx, p.tenantId, request.body, deps.now()));
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).send(result.body);
+    },
+  );
+
+  app.delete(
+    '/receipts/:receiptId/hold',
+    {
+      schema: {
+        tags: ['receipts'],
+        summary: 'Release the points reserved by calculate with reservePoints (the sale was abandoned)',
+        params: ReceiptParams,
+        response: { 200: Type.Object({ released: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'receipts:write');
+      return { released: await releaseReceiptHolds(deps.db, p.tenantId, request.params.receiptId) };
     },
   );
 

@@ -34,6 +34,12 @@ export const ReceiptBody = Type.Object({
   lines: Type.Array(ReceiptLineBody, { minItems: 1, maxItems: 1000 }),
   coupons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20 })),
   pointsToSpend: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 })),
+  reservePoints: Type.Optional(
+    Type.Boolean({
+      description:
+        'calculate only: hold the points this receipt would spend for 5 minutes, so that its confirm cannot fail for a spend made elsewhere meanwhile; the confirm of the same receiptId consumes the hold, otherwise it lapses.',
+    }),
+  ),
 });
 export type ReceiptBodyInput = Static<typeof ReceiptBody>;
 
@@ -101,6 +107,7 @@ export const ReceiptView = Type.Object({
   coupons: Type.Object({ applied: Type.Array(Type.String()), unused: Type.Array(Type.String()) }),
   balance: Type.Union([BalanceView, Type.Null()]),
   refunds: Type.Optional(Type.Array(RefundView)),
+  hold: Type.Optional(Type.Union([Type.Object({ holdId: Type.String(), points: Type.Integer(), expiresAt: Type.String() }), Type.Null()])),
   confirmedAt: Type.Optional(Type.String()),
 });
 export type ReceiptViewType = Static<typeof ReceiptView>;

@@ -163,6 +163,35 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     expect(offline.statusCode).toBe(201);
   });
 
+  it('calculate with reservePoints holds the points for the confirm of that receipt only', async () => {
+    const memberId = await createMember(t);
+    await adjust(t, memberId, 100);
+    const held = latte(memberId, { pointsToSpend: 80, reservePoints: true });
+    const calc = await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: held });
+    expect(calc.statusCode, calc.body).toBe(200);
+    expect(calc.json().hold).toMatchObject({ points: 80 });
+    // another receipt cannot take the reserved points
+    const other = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(memberId, { pointsToSpend: 30 }) });
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error.code).toBe('insufficient_points');
+    // recalculating the same receipt replaces its hold instead of stacking
+    expect((await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: held })).json().hold.points).toBe(80);
+    const confirmed = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...held, reservePoints: undefined } });
+    expect(confirmed.statusCode, confirmed.body).toBe(201);
+    expect(confirmed.json().totals.pointsSpent).toBe(80);
+    const left = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(memberId, { pointsToSpend: 20 }) });
+    expect(left.statusCode).toBe(201);
+    // a hold lapses by itself after its TTL
+    const m2 = await createMember(t);
+    await adjust(t, m2, 50);
+    await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: latte(m2, { pointsToSpend: 50, reservePoints: true }) });
+    expect((await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(m2, { pointsToSpend: 10 }) })).statusCode).toBe(422);
+    t.clock.now = new Date(t.clock.now.getTime() + 6 * 60_000);
+    expect((await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(m2, { pointsToSpend: 10 }) })).statusCode).toBe(201);
+    t.clock.now = new Date('2026-11-22T10:20:00Z');
+    await verifyOk(t);
+  });
+
   it('bad input is 400 validation_failed listing fields', async () => {
     const res = await t.call({
       method: 'POST',
