@@ -3,13 +3,13 @@ import type { Config } from './config';
 
 export type { Logger };
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+// JSON lines for machines (production, CI, pipes); readable lines when a person watches a terminal.
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'> & { NODE_ENV?: string }): Logger {
+  const pretty = process.stdout.isTTY === true && config.NODE_ENV !== 'production' && config.LOG_LEVEL !== 'silent';
   return pino({
     level: config.LOG_LEVEL,
     base: { service: 'kopilka' },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.otp'],
-      remove: true,
-    },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.otp'], remove: true },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } } } : {}),
   });
 }
