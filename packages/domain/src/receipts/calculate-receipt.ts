@@ -1,23 +1,107 @@
-import { formatRational, RATIONAL_ZERO, toSafeNumber, UnsafeIntegerError } from '../money';
+import {
+  addRationals,
+  compareRationals,
+  divideRationals,
+  formatRational,
+  multiplyRationals,
+  RATIONAL_ONE,
+  RATIONAL_ZERO,
+  rational,
+  roundRational,
+  subtractRationals,
+  toSafeNumber,
+  UnsafeIntegerError,
+} from '../money';
 import { addLocalDays } from '../time';
 import { buildReceiptEffects } from './build-receipt-effects';
 import { computeReceiptFigures, type ReceiptComputation } from './compute-receipt-figures';
-import { matchCampaigns, normalizeCouponCode } from './match-campaigns';
+import { type CampaignMatch, matchCampaigns, normalizeCouponCode } from './match-campaigns';
 import { normalizeReceipt } from './normalize-receipt';
 import { parseActiveCampaigns, parseProgramForReceipts, parseTier } from './parse-pricing-config';
 import { formatQuantityMilli } from './parse-quantity';
 import type {
   CalculateReceiptInput,
   CalculateReceiptResult,
+  CampaignUsage,
   ReceiptCalculation,
+  ReceiptEffect,
   ReceiptLineResult,
   ReceiptProblem,
 } from './receipt-types';
 
+/**
+ * Each applied campaign's cost for budgets: the money its effects took off, and the points it
+ * added — bonus and reward points, plus for a multiplier or rate the share of its lines' exact
+ * points that exists because of it (`p × (m − 1) / m`, `p × (r − base) / r`), so a budget in
+ * points counts what the campaign gave on top of everything else.
+ */
+const computeCampaignUsage = (
+  computed: ReceiptComputation,
+  effects: readonly ReceiptEffect[],
+  appliedCampaignIds: readonly string[],
+): CampaignUsage[] => {
+  const { matches, earned, campaignDiscounts, earnRateMatches, program, member } = computed;
+  const matchById = new Map<string, CampaignMatch>();
+  for (const match of matches) {
+    if (!matchById.has(match.campaign.campaignId)) matchById.set(match.campaign.campaignId, match);
+  }
+  const moneyById = new Map<string, number>();
+  for (const effect of effects) {
+    if (effect.campaignId !== null) {
+      moneyById.set(effect.campaignId, (moneyById.get(effect.campaignId) ?? 0) + (effect.discountMinor ?? 0));
+    }
+  }
+  return appliedCampaignIds.map((campaignId) => {
+    const match = matchById.get(campaignId);
+    const discountMinor = moneyById.get(campaignId) ?? 0;
+    let points = RATIONAL_ZERO;
+    const applied = match === undefined ? undefined : campaignDiscounts.byMatch.get(match);
+    if (match !== undefined && member !== null) {
+      const { effect } = match;
+      if (effect.type === 'bonus_points') points = rational(effect.points);
+      if (applied?.detail.type === 'threshold') points = rational(applied.detail.rewardPoints);
+      if (effect.type === 'earn_multiplier' && compareRationals(effect.multiplier, RATIONAL_ONE) > 0) {
+        const share = divideRationals(subtractRationals(effect.multiplier, RATIONAL_ONE), effect.multiplier);
+        for (const index of match.lineIndexes) {
+          points = addRationals(
+            points,
+            multiplyRationals(earned.lineRateExact[index] ?? RATIONAL_ZERO, share),
+          );
+        }
+      }
+      if (effect.type === 'earn_rate' && compareRationals(effect.pointsPerUnit, program.pointsPerUnit) > 0) {
+        const share = divideRationals(
+          subtractRationals(effect.pointsPerUnit, program.pointsPerUnit),
+          effect.pointsPerUnit,
+        );
+        earnRateMatches.forEach((winner, index) => {
+          if (winner === match) {
+            points = addRationals(
+              points,
+              multiplyRationals(earned.lineRateExact[index] ?? RATIONAL_ZERO, share),
+            );
+          }
+        });
+      }
+    }
+    const detail = applied?.detail;
+    return {
+      campaignId,
+      discountMinor,
+      points: toSafeNumber(roundRational(points, 'half_up')),
+      coupon: match?.coupon ?? null,
+      stamps: detail?.type === 'stamp' ? toSafeNumber(detail.stampsAdded) : 0,
+      spendMinor: detail?.type === 'threshold' ? toSafeNumber(detail.spendAddedMinor) : 0,
+      issueCouponSeriesId:
+        match?.effect.type === 'issue_coupon' && member !== null ? match.effect.seriesId : null,
+    };
+  });
+};
+
 const buildCalculation = (computed: ReceiptComputation): ReceiptCalculation => {
   const { receipt, member, program, discounts, payment, earned } = computed;
   const lines: ReceiptLineResult[] = receipt.lines.map((line, index) => {
-    const discountMinor = discounts.lines[index]?.discountMinor ?? 0n;
+    const discountMinor = computed.lineDiscountMinor[index] ?? 0n;
     const pointsSpentMinor = payment.linePointsSpentMinor[index] ?? 0n;
     return {
       lineId: line.lineId,
@@ -40,9 +124,10 @@ const buildCalculation = (computed: ReceiptComputation): ReceiptCalculation => {
   const appliedCampaignIds = [
     ...new Set(effects.flatMap((effect) => (effect.campaignId === null ? [] : [effect.campaignId]))),
   ];
+  const appliedSet = new Set(appliedCampaignIds);
   const appliedCodes = new Set(
     computed.matches
-      .filter((match) => match.coupon !== null && appliedCampaignIds.includes(match.campaign.campaignId))
+      .filter((match) => match.coupon !== null && appliedSet.has(match.campaign.campaignId))
       .map((match) => normalizeCouponCode(match.coupon ?? '')),
   );
   const settings = program.program;
@@ -84,6 +169,8 @@ const buildCalculation = (computed: ReceiptComputation): ReceiptCalculation => {
     },
     spendRequested: requested,
     appliedCampaignIds,
+    campaignUsage: computeCampaignUsage(computed, effects, appliedCampaignIds),
+    freeDelivery: computed.campaignDiscounts.freeDelivery,
     coupons: {
       applied: receipt.coupons.filter(
         (coupon, index) =>
@@ -124,7 +211,12 @@ export const calculateReceipt = (input: CalculateReceiptInput): CalculateReceipt
     return { ok: false, problems };
   }
   try {
-    const matches = matchCampaigns(campaigns.value, receipt.receipt, program.value.program.timezone);
+    const matches = matchCampaigns(
+      campaigns.value,
+      receipt.receipt,
+      program.value.program.timezone,
+      input.member === null ? null : { memberId: input.member.memberId, tierCode: tier?.value.code ?? null },
+    );
     const computed = computeReceiptFigures(
       receipt.receipt,
       input.member,

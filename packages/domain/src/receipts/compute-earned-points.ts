@@ -19,6 +19,8 @@ export type EarningLine = {
   readonly pointsSpentMinor: bigint;
   /** Tier × campaign multipliers that apply to this line. */
   readonly multipliers: readonly Rational[];
+  /** A campaign's rate for this line instead of the program's (`earn_rate`); absent = the program's. */
+  readonly pointsPerUnit?: Rational;
 };
 
 export type BonusGrant = {
@@ -45,6 +47,8 @@ export type EarnedPoints = {
   readonly linePoints: readonly bigint[];
   /** Each line's exact, unrounded points (rate part plus its bonus share): the split weights. */
   readonly lineExactPoints: readonly Rational[];
+  /** Each line's exact rate part alone (base × rate × multipliers). */
+  readonly lineRateExact: readonly Rational[];
 };
 
 /** The line's earning base in minor units: `paid` after discounts and points, `gross` before. */
@@ -83,7 +87,7 @@ export const computeEarnedPoints = (input: EarningInput): EarnedPoints => {
     if (input.excludedCategories.has(line.category)) return RATIONAL_ZERO;
     const baseMajor = rational(computeEarnBaseMinor(line, input.base), input.minorUnitsPerMajor);
     return multiplyRationals(
-      multiplyRationals(baseMajor, input.pointsPerUnit),
+      multiplyRationals(baseMajor, line.pointsPerUnit ?? input.pointsPerUnit),
       productRationals(line.multipliers),
     );
   });
@@ -100,5 +104,6 @@ export const computeEarnedPoints = (input: EarningInput): EarnedPoints => {
     bonusPoints,
     linePoints: allocateLargestRemainderExact(points, lineExactPoints),
     lineExactPoints,
+    lineRateExact: rateExact,
   };
 };

@@ -1,13 +1,28 @@
 export { calculateReceipt } from './calculate-receipt';
 export type {
   BonusPointsEffect,
+  BundlePriceEffect,
   Campaign,
+  CampaignAudience,
   CampaignConditions,
   CampaignEffect,
   CampaignEffectType,
+  CampaignHours,
+  CampaignLimitPeriod,
+  CampaignLimits,
+  CampaignMemberState,
+  CampaignScope,
+  CampaignStacking,
   CampaignStatus,
+  DiscountAmountEffect,
   DiscountPercentEffect,
   EarnMultiplierEffect,
+  EarnRateEffect,
+  FreeDeliveryEffect,
+  IssueCouponEffect,
+  NthItemFreeEffect,
+  StampEffect,
+  ThresholdRewardEffect,
 } from './campaign';
 export { checkOccurredAt, MAX_CLOCK_SKEW_MS, type OccurredAtCheck } from './check-occurred-at';
 export { checkSpend, type SpendCheck } from './check-spend';
@@ -35,6 +50,7 @@ export {
 export type {
   CalculateReceiptInput,
   CalculateReceiptResult,
+  CampaignUsage,
   MemberContext,
   MemberTier,
   ReceiptCalculation,

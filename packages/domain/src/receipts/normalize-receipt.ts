@@ -16,6 +16,9 @@ export type NormalizedLine = {
 export type NormalizedReceipt = {
   readonly receiptId: string;
   readonly occurredAt: Date;
+  readonly storeId: string | null;
+  /** Sales channel; a receipt that names none is a cash register's ('pos'). */
+  readonly channel: string;
   readonly lines: readonly NormalizedLine[];
   readonly amountMinor: bigint;
   readonly coupons: readonly string[];
@@ -159,6 +162,8 @@ export const normalizeReceipt = (
     receipt: {
       receiptId: receipt.receiptId,
       occurredAt,
+      storeId: typeof receipt.storeId === 'string' ? receipt.storeId : null,
+      channel: typeof receipt.channel === 'string' && receipt.channel !== '' ? receipt.channel : 'pos',
       lines,
       amountMinor,
       coupons: [...coupons],

@@ -1,6 +1,7 @@
 import { getMinorUnitsPerMajor, type Rational, rational, tryParseDecimal } from '../money';
 import { type Program, validateProgram } from '../program';
 import type { Campaign } from './campaign';
+import { parseQuantityMilli } from './parse-quantity';
 import type { MemberTier, ReceiptProblem } from './receipt-types';
 
 // Program, tier and campaign rows are validated when they are written; this re-checks what
@@ -23,14 +24,57 @@ export type ParsedTier = {
   readonly earnMultiplier: Rational;
 };
 
+export type ParsedBundleItem = {
+  readonly skus: ReadonlySet<string>;
+  readonly categories: ReadonlySet<string>;
+  /** Whole units of this component in one bundle. */
+  readonly units: bigint;
+};
+
 export type ParsedCampaignEffect =
   | { readonly type: 'earn_multiplier'; readonly multiplier: Rational }
   | { readonly type: 'bonus_points'; readonly points: bigint }
   | { readonly type: 'discount_percent'; readonly percent: Rational }
+  | {
+      readonly type: 'discount_amount';
+      readonly amountMinor: bigint;
+      readonly per: 'receipt' | 'line' | 'unit';
+    }
+  | { readonly type: 'earn_rate'; readonly pointsPerUnit: Rational }
+  | { readonly type: 'nth_item_free'; readonly buy: bigint; readonly free: bigint }
+  | {
+      readonly type: 'bundle_price';
+      readonly priceMinor: bigint;
+      readonly items: readonly ParsedBundleItem[];
+    }
+  | { readonly type: 'stamp'; readonly every: bigint }
+  | {
+      readonly type: 'threshold_reward';
+      readonly thresholdMinor: bigint;
+      readonly rewardMinor: bigint;
+      readonly rewardPoints: bigint;
+    }
+  | {
+      readonly type: 'free_delivery';
+      readonly categories: ReadonlySet<string>;
+      readonly skus: ReadonlySet<string>;
+    }
+  | { readonly type: 'issue_coupon'; readonly seriesId: string }
   /** An effect type this version does not know: the campaign is ignored. */
   | { readonly type: 'unsupported' };
 
-export type ParsedCampaign = { readonly campaign: Campaign; readonly effect: ParsedCampaignEffect };
+export type ParsedCampaign = {
+  readonly campaign: Campaign;
+  readonly effect: ParsedCampaignEffect;
+  /** Minutes since local midnight, [from, to); null = all day. */
+  readonly hours: { readonly from: number; readonly to: number } | null;
+  readonly minQuantityMilli: bigint | null;
+  readonly minAmountMinor: bigint;
+  /** The promo code the receipt must carry, normalized; null = none. */
+  readonly requiredCoupon: string | null;
+  /** Stamps, spend thresholds and server-checked audience rules need the member's state. */
+  readonly needsMemberState: boolean;
+};
 
 const HUNDRED = rational(100n);
 
@@ -151,8 +195,49 @@ const checkCampaignConditions = (campaign: Campaign, prefix: string): ReceiptPro
   if (typeof campaign.priority !== 'number' || !Number.isFinite(campaign.priority)) {
     problems.push(configurationProblem(`${prefix}.priority`, 'priority must be a number.'));
   }
+  const hours = conditions.hours;
+  if (hours !== undefined && hours !== null && parseHours(hours) === null) {
+    problems.push(
+      configurationProblem(
+        `${prefix}.conditions.hours`,
+        'hours must be { from, to } as "HH:MM" local times.',
+      ),
+    );
+  }
+  const minQuantity = conditions.minQuantity;
+  if (minQuantity !== undefined && minQuantity !== null && !parseQuantityMilli(minQuantity).ok) {
+    problems.push(
+      configurationProblem(`${prefix}.conditions.minQuantity`, 'minQuantity must be a decimal string > 0.'),
+    );
+  }
   return problems;
 };
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const parseClock = (value: unknown): number | null => {
+  if (typeof value !== 'string') return null;
+  if (value === '24:00') return 24 * 60;
+  const match = HH_MM.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+};
+
+/** "HH:MM" pair as minutes since local midnight; `to` may be "24:00"; from > to wraps midnight. */
+export const parseHours = (hours: unknown): { from: number; to: number } | null => {
+  if (typeof hours !== 'object' || hours === null) return null;
+  const from = parseClock((hours as { from?: unknown }).from);
+  const to = parseClock((hours as { to?: unknown }).to);
+  if (from === null || to === null || from === to || from === 24 * 60) return null;
+  return { from, to };
+};
+
+const isPositiveSafeInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+const isNonNegativeSafeInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+const toSet = (value: unknown): ReadonlySet<string> => new Set(isStringList(value) ? value : []);
 
 const parseCampaignEffect = (
   campaign: Campaign,
@@ -191,14 +276,157 @@ const parseCampaignEffect = (
           }
         : { ok: true, value: { type: 'discount_percent', percent } };
     }
+    case 'discount_amount': {
+      const per = effect.per ?? 'receipt';
+      if (!isNonNegativeSafeInteger(effect.amountMinor) || !['receipt', 'line', 'unit'].includes(per)) {
+        return invalidEffect(
+          `${prefix}.effect.amountMinor`,
+          'amountMinor must be a whole number ≥ 0 and per one of receipt, line, unit.',
+        );
+      }
+      return { ok: true, value: { type: 'discount_amount', amountMinor: BigInt(effect.amountMinor), per } };
+    }
+    case 'earn_rate': {
+      const rate = parseMultiplier(effect.pointsPerUnit);
+      return rate === null
+        ? invalidEffect(
+            `${prefix}.effect.pointsPerUnit`,
+            'pointsPerUnit must be a non-negative decimal string.',
+          )
+        : { ok: true, value: { type: 'earn_rate', pointsPerUnit: rate } };
+    }
+    case 'nth_item_free':
+      return isPositiveSafeInteger(effect.buy) && isPositiveSafeInteger(effect.free)
+        ? { ok: true, value: { type: 'nth_item_free', buy: BigInt(effect.buy), free: BigInt(effect.free) } }
+        : invalidEffect(`${prefix}.effect.buy`, 'buy and free must be whole numbers ≥ 1.');
+    case 'bundle_price': {
+      const items = Array.isArray(effect.items) ? effect.items : [];
+      const valid =
+        isNonNegativeSafeInteger(effect.priceMinor) &&
+        items.length > 0 &&
+        items.every(
+          (item) => typeof item === 'object' && item !== null && isPositiveSafeInteger(item.quantity),
+        );
+      return valid
+        ? {
+            ok: true,
+            value: {
+              type: 'bundle_price',
+              priceMinor: BigInt(effect.priceMinor),
+              items: items.map((item) => ({
+                skus: toSet(item.skus),
+                categories: toSet(item.categories),
+                units: BigInt(item.quantity),
+              })),
+            },
+          }
+        : invalidEffect(
+            `${prefix}.effect.items`,
+            'bundle_price needs priceMinor ≥ 0 and items, each with a whole quantity ≥ 1.',
+          );
+    }
+    case 'stamp':
+      return isPositiveSafeInteger(effect.every) && effect.every >= 2
+        ? { ok: true, value: { type: 'stamp', every: BigInt(effect.every) } }
+        : invalidEffect(`${prefix}.effect.every`, 'every must be a whole number ≥ 2.');
+    case 'threshold_reward': {
+      const rewardMinor = effect.rewardMinor ?? 0;
+      const rewardPoints = effect.rewardPoints ?? 0;
+      return isPositiveSafeInteger(effect.thresholdMinor) &&
+        isNonNegativeSafeInteger(rewardMinor) &&
+        isNonNegativeSafeInteger(rewardPoints)
+        ? {
+            ok: true,
+            value: {
+              type: 'threshold_reward',
+              thresholdMinor: BigInt(effect.thresholdMinor),
+              rewardMinor: BigInt(rewardMinor),
+              rewardPoints: BigInt(rewardPoints),
+            },
+          }
+        : invalidEffect(
+            `${prefix}.effect.thresholdMinor`,
+            'thresholdMinor must be a whole number ≥ 1; rewardMinor and rewardPoints whole numbers ≥ 0.',
+          );
+    }
+    case 'free_delivery': {
+      const categories = effect.categories ?? ['delivery'];
+      const skus = effect.skus ?? [];
+      return isStringList(categories) && isStringList(skus)
+        ? { ok: true, value: { type: 'free_delivery', categories: new Set(categories), skus: new Set(skus) } }
+        : invalidEffect(`${prefix}.effect.categories`, 'categories and skus must be lists of strings.');
+    }
+    case 'issue_coupon':
+      return typeof effect.seriesId === 'string' && effect.seriesId.length > 0
+        ? { ok: true, value: { type: 'issue_coupon', seriesId: effect.seriesId } }
+        : invalidEffect(`${prefix}.effect.seriesId`, 'seriesId must name a coupon series.');
     default:
       return { ok: true, value: { type: 'unsupported' } };
   }
 };
 
+const invalidEffect = (field: string, message: string): { ok: false; problem: ReceiptProblem } => ({
+  ok: false,
+  problem: configurationProblem(field, message),
+});
+
+const audienceNeedsMemberState = (campaign: Campaign): boolean => {
+  const audience = campaign.audience;
+  if (!audience) return false;
+  return (
+    (audience.newMembersWithinDays !== undefined && audience.newMembersWithinDays !== null) ||
+    (audience.birthday !== undefined && audience.birthday !== null) ||
+    audience.firstPurchase === true
+  );
+};
+
 /** Higher priority first, then campaignId, so equal inputs always give equal receipts. */
 export const compareCampaigns = (a: Campaign, b: Campaign): number =>
   b.priority - a.priority || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0);
+
+type CampaignParse = { ok: true; value: ParsedCampaign | null } | { ok: false; problems: ReceiptProblem[] };
+
+// Servers hand the same campaign objects to every receipt for a while; parsing them once keeps the
+// calculation fast with hundreds of campaigns. The result depends on the object alone (frozen by
+// convention: campaigns are never mutated after they are built).
+const parseCache = new WeakMap<Campaign, CampaignParse>();
+
+const parseCampaign = (campaign: Campaign): CampaignParse => {
+  const cached = parseCache.get(campaign);
+  if (cached) return cached;
+  const prefix = `campaigns[${campaign.campaignId}]`;
+  const problems = checkCampaignConditions(campaign, prefix);
+  const effect = parseCampaignEffect(campaign, prefix);
+  if (!effect.ok) problems.push(effect.problem);
+  let result: CampaignParse;
+  if (problems.length > 0 || !effect.ok) result = { ok: false, problems };
+  else if (effect.value.type === 'unsupported') result = { ok: true, value: null };
+  else {
+    const { hours, minQuantity } = campaign.conditions;
+    const minQuantityParsed =
+      minQuantity === undefined || minQuantity === null ? null : parseQuantityMilli(minQuantity);
+    result = {
+      ok: true,
+      value: {
+        campaign,
+        effect: effect.value,
+        hours: hours === undefined || hours === null ? null : parseHours(hours),
+        minQuantityMilli: minQuantityParsed?.ok ? minQuantityParsed.milli : null,
+        minAmountMinor: BigInt(campaign.conditions.minAmountMinor),
+        requiredCoupon:
+          campaign.conditions.coupon === null || campaign.conditions.coupon.trim() === ''
+            ? null
+            : campaign.conditions.coupon.trim().toUpperCase(),
+        needsMemberState:
+          effect.value.type === 'stamp' ||
+          effect.value.type === 'threshold_reward' ||
+          audienceNeedsMemberState(campaign),
+      },
+    };
+  }
+  parseCache.set(campaign, result);
+  return result;
+};
 
 /** Active campaigns, checked and sorted; inactive ones are dropped without being checked. */
 export const parseActiveCampaigns = (
@@ -208,14 +436,9 @@ export const parseActiveCampaigns = (
   const parsed: ParsedCampaign[] = [];
   for (const campaign of campaigns) {
     if (campaign.status !== 'active') continue;
-    const prefix = `campaigns[${campaign.campaignId}]`;
-    const conditionProblems = checkCampaignConditions(campaign, prefix);
-    const effect = parseCampaignEffect(campaign, prefix);
-    problems.push(...conditionProblems);
-    if (!effect.ok) problems.push(effect.problem);
-    else if (conditionProblems.length === 0 && effect.value.type !== 'unsupported') {
-      parsed.push({ campaign, effect: effect.value });
-    }
+    const result = parseCampaign(campaign);
+    if (!result.ok) problems.push(...result.problems);
+    else if (result.value !== null) parsed.push(result.value);
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: parsed.sort((a, b) => compareCampaigns(a.campaign, b.campaign)) };

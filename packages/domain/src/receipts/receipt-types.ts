@@ -79,7 +79,18 @@ export type ReceiptLineResult = ReceiptFigures & {
   readonly discountPercent: string;
 };
 
-export type ReceiptEffectKind = 'discount_percent' | 'earn_multiplier' | 'bonus_points';
+export type ReceiptEffectKind =
+  | 'discount_percent'
+  | 'earn_multiplier'
+  | 'bonus_points'
+  | 'discount_amount'
+  | 'earn_rate'
+  | 'nth_item_free'
+  | 'bundle_price'
+  | 'stamp'
+  | 'threshold_reward'
+  | 'free_delivery'
+  | 'issue_coupon';
 
 export type ReceiptEffect = {
   /** null for tier effects (see `tierCode`). */
@@ -96,8 +107,43 @@ export type ReceiptEffect = {
   readonly discountMinor?: number;
   /** earn_multiplier: the factor. */
   readonly multiplier?: string;
-  /** bonus_points: the points added. */
+  /** bonus_points: the points added; threshold_reward: reward points. */
   readonly points?: number;
+  /** earn_rate: points per major currency unit on these lines. */
+  readonly pointsPerUnit?: string;
+  /** nth_item_free, stamp: whole units that went free. */
+  readonly freeUnits?: number;
+  /** stamp: stamps this receipt added, and the card's progress after it (0 … every − 1). */
+  readonly stampsAdded?: number;
+  readonly stampsProgress?: number;
+  /** threshold_reward: matching spend counted, and progress towards the next reward after it. */
+  readonly spendCountedMinor?: number;
+  readonly progressMinor?: number;
+  /** issue_coupon: the series a personal coupon is issued from at confirm. */
+  readonly seriesId?: string;
+};
+
+/**
+ * What one applied campaign cost and counted on this receipt: the figures limits and budgets
+ * are checked against, and the state (stamps, spend, coupons) confirm has to record.
+ */
+export type CampaignUsage = {
+  readonly campaignId: string;
+  /** Money the campaign took off (its discount effects). */
+  readonly discountMinor: number;
+  /**
+   * Points the campaign added: bonus and reward points, plus what its multiplier or rate added on
+   * top of everything else on its lines (exact, rounded half up once per campaign).
+   */
+  readonly points: number;
+  /** The receipt coupon (as sent) that unlocked it, if any. */
+  readonly coupon: string | null;
+  /** stamp: units added to the member's card. */
+  readonly stamps: number;
+  /** threshold_reward: matching spend added to the member's progress. */
+  readonly spendMinor: number;
+  /** issue_coupon: the series to issue a personal coupon from. */
+  readonly issueCouponSeriesId: string | null;
 };
 
 export type ReceiptEarn = {
@@ -136,6 +182,10 @@ export type ReceiptCalculation = {
   readonly spendRequested: number;
   /** Campaigns that changed this receipt, for limit and budget counters. */
   readonly appliedCampaignIds: readonly string[];
+  /** Per applied campaign (same order as appliedCampaignIds): its cost and the state it moves. */
+  readonly campaignUsage: readonly CampaignUsage[];
+  /** A free_delivery campaign applies: a web shop should not charge for delivery. */
+  readonly freeDelivery: boolean;
   /** Receipt coupons (as sent) that unlocked an applied campaign, and the rest. */
   readonly coupons: { readonly applied: readonly string[]; readonly unused: readonly string[] };
 };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { jobDefinitions } from '../capabilities/index';
 import { verifyLedger } from '../capabilities/ledger/ledger-verify.service';
+import { runExportCommand, runImportCommand } from '../capabilities/members/members.cli';
 import { getCurrentProgram } from '../capabilities/program/program.service';
 import { type Config, ConfigError, loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/db';
@@ -18,6 +19,8 @@ Commands:
   migrate                  Apply database migrations and exit
   jobs run [--at ISO]      Run every scheduled job due at that instant (default: now)
   ledger verify            Prove the ledger invariants; exit 1 with a report if any fails
+  import members FILE.csv  Import members from CSV [--tenant SLUG] [--report REPORT.csv]
+  export members FILE.csv  Export members to CSV [--tenant SLUG]
   help                     Show this help
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; otherwise embedded PGlite in KOPILKA_DATA_DIR),
@@ -98,6 +101,8 @@ export const cliCommands: Record<string, (args: string[], config: Config) => Pro
       return report.ok ? 0 : 1;
     });
   },
+  import: (args, config) => runImportCommand(args, config, withDatabase),
+  export: (args, config) => runExportCommand(args, config, withDatabase),
   async help() {
     process.stdout.write(HELP);
     return 0;

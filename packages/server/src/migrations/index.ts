@@ -7,6 +7,12 @@ import * as m20261122000203 from './2026_11_22_000203_create_verification_table'
 import * as m20261122000300 from './2026_11_22_000300_create_ledger_tables';
 import * as m20261122000400 from './2026_11_22_000400_create_program_versions';
 import * as m20261122000500 from './2026_11_22_000500_create_receipts';
+import * as m20261122000600 from './2026_11_22_000600_create_campaign_tables';
+import * as m20261122000601 from './2026_11_22_000601_create_coupon_tables';
+import * as m20261122000602 from './2026_11_22_000602_create_event_reward_tables';
+import * as m20261122000700 from './2026_11_22_000700_create_tier_tables';
+import * as m20261122000701 from './2026_11_22_000701_create_membership_tables';
+import * as m20261122000950 from './2026_11_22_000950_create_cabinet_sessions';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +24,10 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_000300_create_ledger_tables': m20261122000300,
   '2026_11_22_000400_create_program_versions': m20261122000400,
   '2026_11_22_000500_create_receipts': m20261122000500,
+  '2026_11_22_000600_create_campaign_tables': m20261122000600,
+  '2026_11_22_000601_create_coupon_tables': m20261122000601,
+  '2026_11_22_000602_create_event_reward_tables': m20261122000602,
+  '2026_11_22_000700_create_tier_tables': m20261122000700,
+  '2026_11_22_000701_create_membership_tables': m20261122000701,
+  '2026_11_22_000950_create_cabinet_sessions': m20261122000950,
 };

@@ -17,6 +17,22 @@ import type { TenantTable } from '../capabilities/tenants/tenants.table';
 import type { VerificationTable } from '../capabilities/verifications/verifications.table';
 import type { ProgramVersionTable } from '../capabilities/program/program.table';
 import type { ReceiptLineTable, ReceiptRefundTable, ReceiptTable } from '../capabilities/receipts/receipts.table';
+import type { MembershipPaymentTable, MembershipPlanTable, MembershipTable } from '../capabilities/memberships/memberships.table';
+import type { MemberTierHistoryTable, MemberTierTable, TierLadderTable } from '../capabilities/tiers/tiers.table';
+import type {
+  CampaignCounterTable,
+  CampaignMemberStateTable,
+  CampaignTable,
+  CampaignUsageTable,
+  CampaignVersionTable,
+} from '../capabilities/campaigns/campaigns.table';
+import type {
+  CouponMemberUseTable,
+  CouponRedemptionTable,
+  CouponSeriesTable,
+  CouponTable,
+} from '../capabilities/coupons/coupons.table';
+import type { EventRewardRuleTable, MemberEventTable } from '../capabilities/events-rewards/events-rewards.table';
 import type { OperationTable } from './idempotency.table';
 
 // The whole schema as Kysely sees it; each capability owns its `*.table.ts`.
@@ -50,4 +66,21 @@ export type Database = {
   member_consent: MemberConsentTable;
   member_consent_event: MemberConsentEventTable;
   verification: VerificationTable;
+  tier_ladder: TierLadderTable;
+  member_tier: MemberTierTable;
+  member_tier_history: MemberTierHistoryTable;
+  membership_plan: MembershipPlanTable;
+  membership: MembershipTable;
+  membership_payment: MembershipPaymentTable;
+  campaign: CampaignTable;
+  campaign_version: CampaignVersionTable;
+  campaign_counter: CampaignCounterTable;
+  campaign_member_state: CampaignMemberStateTable;
+  campaign_usage: CampaignUsageTable;
+  coupon_series: CouponSeriesTable;
+  coupon: CouponTable;
+  coupon_member_use: CouponMemberUseTable;
+  coupon_redemption: CouponRedemptionTable;
+  event_reward_rule: EventRewardRuleTable;
+  member_event: MemberEventTable;
 };

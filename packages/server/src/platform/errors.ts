@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   idempotency_key_reused: 409,
   idempotency_in_flight: 409,
   member_exists: 409,
+  membership_exists: 409,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -26,6 +26,11 @@ export const ALL_SCOPES = [
   'staff:read',
   'staff:write',
   'audit:read',
+  'tiers:read',
+  'tiers:write',
+  'memberships:read',
+  'memberships:write',
+  'analytics:read',
 ] as const;
 
 export type Scope = (typeof ALL_SCOPES)[number];
@@ -39,6 +44,7 @@ export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
     ...READ_ALL.filter((s) => s !== 'staff:read' && s !== 'audit:read'),
     'campaigns:write',
     'program:write',
+    'tiers:write',
   ],
   analyst: READ_ALL.filter((s) => s !== 'staff:read'),
   support: [
@@ -50,6 +56,9 @@ export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
     'ledger:write',
     'program:read',
     'campaigns:read',
+    'tiers:read',
+    'memberships:read',
+    'memberships:write',
   ],
   cashier: [
     'members:read',
@@ -58,6 +67,9 @@ export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
     'receipts:write',
     'program:read',
     'ledger:read',
+    'tiers:read',
+    'memberships:read',
+    'memberships:write',
   ],
 };
 

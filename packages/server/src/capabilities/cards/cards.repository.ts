@@ -46,7 +46,11 @@ export function findBatch(db: DbOrTrx, tenantId: string, batchId: string) {
     .executeTakeFirst();
 }
 
-export function listBatches(db: DbOrTrx, tenantId: string, opts: { limit: number; beforeId?: string | undefined }) {
+export function listBatches(
+  db: DbOrTrx,
+  tenantId: string,
+  opts: { limit: number; beforeId?: string | undefined },
+) {
   let q = db
     .selectFrom('card_batch')
     .selectAll()

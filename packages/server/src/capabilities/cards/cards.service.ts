@@ -72,18 +72,15 @@ export function* generateBatchNumbers(batch: CardBatchRow): Generator<string> {
 }
 
 export async function issueVirtualCardNumber(db: DbOrTrx, tenantId: string): Promise<string> {
-  return buildCardNumber(VIRTUAL_CARD_PREFIX, await repo.reserveSerials(db, tenantId, VIRTUAL_CARD_PREFIX, 1));
+  return buildCardNumber(
+    VIRTUAL_CARD_PREFIX,
+    await repo.reserveSerials(db, tenantId, VIRTUAL_CARD_PREFIX, 1),
+  );
 }
 
-/** A block of virtual card numbers for bulk work (import); unused ones are simply never issued. */
-export async function reserveVirtualCardNumbers(
-  db: DbOrTrx,
-  tenantId: string,
-  count: number,
-): Promise<() => string | undefined> {
-  const first = await repo.reserveSerials(db, tenantId, VIRTUAL_CARD_PREFIX, count);
-  let i = 0;
-  return () => (i < count ? buildCardNumber(VIRTUAL_CARD_PREFIX, first + i++) : undefined);
+/** The first of `count` consecutive virtual-card serials, for bulk work that builds the numbers in SQL. */
+export async function reserveSerialsForImport(db: DbOrTrx, tenantId: string, count: number): Promise<number> {
+  return repo.reserveSerials(db, tenantId, VIRTUAL_CARD_PREFIX, count);
 }
 
 function invalidCard(message: string, field = 'body.cardNumber'): AppError {
@@ -155,12 +152,20 @@ export async function bindCard(
   return rowToCard(row);
 }
 
-export async function listCardsOfMember(db: DbOrTrx, tenantId: string, memberId: string): Promise<CardView[]> {
+export async function listCardsOfMember(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+): Promise<CardView[]> {
   return (await repo.listMemberCards(db, tenantId, memberId)).map(rowToCard);
 }
 
 /** A card as the till or console sees it, including printed batch cards nobody has bound yet. */
-export async function findCardView(db: DbOrTrx, tenantId: string, number: string): Promise<CardView | undefined> {
+export async function findCardView(
+  db: DbOrTrx,
+  tenantId: string,
+  number: string,
+): Promise<CardView | undefined> {
   const row = await repo.findCard(db, tenantId, number);
   if (row) return rowToCard(row);
   try {
@@ -237,7 +242,12 @@ export async function blockCard(
  */
 export async function replaceCard(
   trx: Trx,
-  input: { tenantId: string; number: string; newCard: { number: string; card: CardClassification }; at: Date },
+  input: {
+    tenantId: string;
+    number: string;
+    newCard: { number: string; card: CardClassification };
+    at: Date;
+  },
 ): Promise<{ oldCard: CardView; newCard: CardView }> {
   const old = await repo.findCard(trx, input.tenantId, input.number);
   if (!old?.member_id) throw new AppError('not_found', `Card '${input.number}' is not bound to a member.`);

@@ -287,7 +287,11 @@ export async function setQrKeyIfMissing(
 }
 
 export function findQrSecret(db: DbOrTrx, tenantId: string) {
-  return db.selectFrom('member_qr_secret').select('secret').where('tenant_id', '=', tenantId).executeTakeFirst();
+  return db
+    .selectFrom('member_qr_secret')
+    .select('secret')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
 }
 
 export async function insertQrSecretIfMissing(db: DbOrTrx, tenantId: string, secret: string): Promise<void> {
@@ -336,7 +340,15 @@ export async function replaceAttributeDefs(
 
 export async function insertNote(
   db: DbOrTrx,
-  row: { id: string; tenant_id: string; member_id: string; body: string; author_type: string; author_id: string | null; created_at: Date },
+  row: {
+    id: string;
+    tenant_id: string;
+    member_id: string;
+    body: string;
+    author_type: string;
+    author_id: string | null;
+    created_at: Date;
+  },
 ) {
   return db.insertInto('member_note').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -358,7 +370,12 @@ export function listNotes(
   return q.execute();
 }
 
-export async function deleteNote(db: DbOrTrx, tenantId: string, memberId: string, noteId: string): Promise<boolean> {
+export async function deleteNote(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  noteId: string,
+): Promise<boolean> {
   const r = await db
     .deleteFrom('member_note')
     .where('tenant_id', '=', tenantId)

@@ -1,11 +1,25 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../platform/app-deps';
-import type { Principal } from '../../platform/principal';
 import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
-import { decodeCursor, encodeCursor, errorResponses, Id, IsoDateTime, ListQuery, Page } from '../../platform/schemas';
-import { actorOf } from '../audit/audit.service';
-import type { ConsentSource } from '../consents/consents.table';
+import {
+  decodeCursor,
+  encodeCursor,
+  errorResponses,
+  Id,
+  IsoDateTime,
+  ListQuery,
+  Page,
+} from '../../platform/schemas';
+import { eraseMember, exportMemberData } from './data-requests.service';
+import {
+  AttributeDefSchema,
+  CreateMemberBody,
+  isIdCursor,
+  MemberIdParams,
+  MemberListQuery,
+  MemberSchema,
+  NoteSchema,
+  UpdateMemberBody,
+} from './members.schemas';
 import {
   addNote,
   createMember,
@@ -18,29 +32,11 @@ import {
   replaceAttributeDefs,
   setMemberStatus,
   updateMember,
-  type WriteContext,
 } from './members.service';
-import {
-  AttributeDefSchema,
-  CreateMemberBody,
-  MemberIdParams,
-  MemberListQuery,
-  MemberSchema,
-  NoteSchema,
-  UpdateMemberBody,
-} from './members.schemas';
 import { issueQrToken } from './qr-token.service';
+import { buildTimeline, isTimelineCursor } from './timeline.service';
+import { consentSourceOf, defaultEmptyBody, writeContextOf } from './write-context';
 
-const isIdCursor = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(v);
-
-export function writeContextOf(request: FastifyRequest, p: Principal, deps: AppDeps): WriteContext {
-  return { tenantId: p.tenantId, actor: actorOf(p), requestId: request.id, now: deps.now() };
-}
-
-/** Staff in the console sign people up at a desk; API keys are tills, shops and integrations. */
-export function consentSourceOf(p: Principal): ConsentSource {
-  return p.actorType === 'staff' ? 'console' : 'api';
-}
 
 export const memberRoutes: RoutePlugin = (deps) => async (app) => {
   app.post(
@@ -63,7 +59,11 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
       const p = principalOf(request, 'members:write');
       const member = await createMember(
         deps.db,
-        { ...writeContextOf(request, p, deps), source: p.actorType === 'staff' ? 'console' : 'api', consentSource: consentSourceOf(p) },
+        {
+          ...writeContextOf(request, p, deps),
+          source: p.actorType === 'staff' ? 'console' : 'api',
+          consentSource: consentSourceOf(p),
+        },
         request.body,
       );
       return reply.status(201).send(member);
@@ -134,16 +134,18 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     },
   );
 
-  const StatusBody = Type.Optional(
-    Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why (shown to staff)' })) }),
-  );
+  const StatusBody = Type.Object({
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Why (shown to staff)' })),
+  });
   app.post(
     '/members/:memberId/block',
     {
+      preValidation: defaultEmptyBody,
       schema: {
         tags: ['members'],
         summary: 'Block a member',
-        description: 'A blocked member neither earns nor spends points. Blocking a blocked member changes nothing.',
+        description:
+          'A blocked member neither earns nor spends points. Blocking a blocked member changes nothing.',
         params: MemberIdParams,
         body: StatusBody,
         response: { 200: MemberSchema, ...errorResponses },
@@ -156,7 +158,7 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
         writeContextOf(request, p, deps),
         request.params.memberId,
         'blocked',
-        request.body?.reason ?? null,
+        request.body.reason ?? null,
       );
     },
   );
@@ -173,7 +175,13 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request) => {
       const p = principalOf(request, 'members:write');
-      return setMemberStatus(deps.db, writeContextOf(request, p, deps), request.params.memberId, 'active', null);
+      return setMemberStatus(
+        deps.db,
+        writeContextOf(request, p, deps),
+        request.params.memberId,
+        'active',
+        null,
+      );
     },
   );
 
@@ -189,7 +197,11 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
           'screenshot soon stops working. Fetch a new one before `expiresAt`.',
         params: MemberIdParams,
         response: {
-          200: Type.Object({ qrToken: Type.String(), expiresAt: IsoDateTime(), windowSeconds: Type.Integer() }),
+          200: Type.Object({
+            qrToken: Type.String(),
+            expiresAt: IsoDateTime(),
+            windowSeconds: Type.Integer(),
+          }),
           ...errorResponses,
         },
       },
@@ -239,7 +251,12 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'members:write');
-      const note = await addNote(deps.db, writeContextOf(request, p, deps), request.params.memberId, request.body.text);
+      const note = await addNote(
+        deps.db,
+        writeContextOf(request, p, deps),
+        request.params.memberId,
+        request.body.text,
+      );
       return reply.status(201).send(note);
     },
   );
@@ -255,8 +272,100 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'members:write');
-      await deleteNote(deps.db, writeContextOf(request, p, deps), request.params.memberId, request.params.noteId);
+      await deleteNote(
+        deps.db,
+        writeContextOf(request, p, deps),
+        request.params.memberId,
+        request.params.noteId,
+      );
       return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/members/:memberId/export',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Export everything held about a member (data-subject access request)',
+        description:
+          'The profile, cards, current consents and their full history, notes, household, points history and the ' +
+          'activity log, as one JSON document (152-FZ art. 14, GDPR art. 15). The export itself is audited.',
+        params: MemberIdParams,
+        response: {
+          200: Type.Object(
+            { exportedAt: IsoDateTime(), member: MemberSchema },
+            {
+              additionalProperties: true,
+              description: 'Plus one key per data section (cards, consents, notes, …)',
+            },
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'members:read');
+      return exportMemberData(deps.db, writeContextOf(request, p, deps), request.params.memberId);
+    },
+  );
+
+  app.post(
+    '/members/:memberId/erase',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "Erase a member's personal data (anonymize)",
+        description:
+          'Removes phone, email, names, birth date, external id, tags, attributes, notes, one-time codes and consent ' +
+          'evidence; withdraws consents; blocks the cards. The member id, the points ledger and the receipts stay ' +
+          'for accounting, so `ledger verify` still holds. The member becomes `anonymized` and can no longer be ' +
+          'found by any identifier. Irreversible; repeating it changes nothing. Audited.',
+        params: MemberIdParams,
+        response: { 200: MemberSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'members:write');
+      return eraseMember(deps.db, writeContextOf(request, p, deps), request.params.memberId);
+    },
+  );
+
+  app.get(
+    '/members/:memberId/timeline',
+    {
+      schema: {
+        tags: ['members'],
+        summary: "The member's timeline, newest first",
+        description:
+          'One paginated feed of what happened to the member: joining, profile and status changes, consents, ' +
+          'notes, card changes (more sources — points, receipts, messages — join the same feed).',
+        params: MemberIdParams,
+        querystring: ListQuery,
+        response: {
+          200: Page(
+            Type.Object({
+              itemId: Type.String(),
+              at: IsoDateTime(),
+              type: Type.String({
+                description: 'e.g. member.joined, consent.granted, note.added, card.replaced',
+              }),
+              source: Type.String(),
+              summary: Type.String(),
+              data: Type.Object({}, { additionalProperties: true }),
+            }),
+          ),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'members:read');
+      const page = await buildTimeline(deps.db, p.tenantId, request.params.memberId, {
+        limit: request.query.limit ?? 50,
+        before: decodeCursor(request.query.cursor, isTimelineCursor),
+      });
+      return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
   );
 
@@ -273,7 +382,14 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     async (request) => {
       const p = principalOf(request, 'members:read');
       const defs = await listAttributeDefs(deps.db, p.tenantId);
-      return { items: defs.map((d) => ({ key: d.key, type: d.type, label: d.label, ...(d.values ? { values: d.values } : {}) })) };
+      return {
+        items: defs.map((d) => ({
+          key: d.key,
+          type: d.type,
+          label: d.label,
+          ...(d.values ? { values: d.values } : {}),
+        })),
+      };
     },
   );
 
@@ -293,7 +409,14 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
     async (request) => {
       const p = principalOf(request, 'program:write');
       const defs = await replaceAttributeDefs(deps.db, writeContextOf(request, p, deps), request.body.items);
-      return { items: defs.map((d) => ({ key: d.key, type: d.type, label: d.label, ...(d.values ? { values: d.values } : {}) })) };
+      return {
+        items: defs.map((d) => ({
+          key: d.key,
+          type: d.type,
+          label: d.label,
+          ...(d.values ? { values: d.values } : {}),
+        })),
+      };
     },
   );
 };

@@ -1,7 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, IsoDateTime, ListQuery } from '../../platform/schemas';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+export const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+/** Cursors of lists ordered by a prefixed, time-sortable id (mbr_…, note_…, cbt_…). */
+export const isIdCursor = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(v);
 
 export const MemberIdParams = Type.Object({ memberId: Id('The member id (mbr_…)') });
 
@@ -60,7 +63,10 @@ export const ConsentEventSchema = Type.Object({
 
 const Attributes = Type.Object(
   {},
-  { additionalProperties: true, description: 'Custom attributes, typed by the tenant schema (GET /v1/member-attributes)' },
+  {
+    additionalProperties: true,
+    description: 'Custom attributes, typed by the tenant schema (GET /v1/member-attributes)',
+  },
 );
 
 const memberFields = {
@@ -97,9 +103,14 @@ export const UpdateMemberBody = Type.Object({
   lastName: Type.Optional(Nullable(memberFields.lastName)),
   birthDate: Type.Optional(Nullable(memberFields.birthDate)),
   externalId: Type.Optional(Nullable(memberFields.externalId)),
-  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50, description: 'Replaces the tags' })),
+  tags: Type.Optional(
+    Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50, description: 'Replaces the tags' }),
+  ),
   attributes: Type.Optional(
-    Type.Object({}, { additionalProperties: true, description: 'Merged into the attributes; null removes a key' }),
+    Type.Object(
+      {},
+      { additionalProperties: true, description: 'Merged into the attributes; null removes a key' },
+    ),
   ),
 });
 
@@ -137,7 +148,8 @@ export const MemberListQuery = Type.Composite([
       Type.String({
         minLength: 2,
         maxLength: 100,
-        description: 'Console search: a name prefix ("Ivan", "Ivanov Iv") or 3+ digits of a phone (start or end)',
+        description:
+          'Console search: a name prefix ("Ivan", "Ivanov Iv") or 3+ digits of a phone (start or end)',
       }),
     ),
     status: Type.Optional(

@@ -18,7 +18,13 @@ import {
 } from '../consents/consents.service';
 import type { ConsentSource } from '../consents/consents.table';
 import { type OtpCheck, verifyOtp } from '../verifications/verifications.service';
-import { computePhoneSearch, normalizeCardNumber, normalizeEmail, normalizeExternalId, normalizePhone } from './identifiers';
+import {
+  computePhoneSearch,
+  normalizeCardNumber,
+  normalizeEmail,
+  normalizeExternalId,
+  normalizePhone,
+} from './identifiers';
 import {
   type AttributeDef,
   type FieldProblem,
@@ -171,7 +177,7 @@ export async function createMember(
       })),
     );
   }
-  (input.consents ?? []).forEach((c, i) => resolveConsentChannel(c, `body.consents.${i}`));
+  for (const [i, c] of (input.consents ?? []).entries()) resolveConsentChannel(c, `body.consents.${i}`);
 
   const conflicts = await repo.findIdentifierConflicts(db, ctx.tenantId, fields);
   if (conflicts[0]) throw memberExists(conflicts[0]);
@@ -395,7 +401,10 @@ export async function listMembers(
     else {
       const words = query.q.trim().split(/\s+/).filter(Boolean);
       if (words.length === 0 || words.length > 2) {
-        problems.push({ field: 'q', message: 'must be a name (one or two words) or at least 3 digits of a phone' });
+        problems.push({
+          field: 'q',
+          message: 'must be a name (one or two words) or at least 3 digits of a phone',
+        });
       } else filter.namePrefixes = words;
     }
   }
@@ -472,7 +481,8 @@ export async function resolveMemberRef(
   }
   const m = await repo.findMemberIdByPhone(db, tenantId, phone);
   if (!m) throw refNotFound(`No member of this program has the phone ${phone}.`);
-  if (ref.otp === undefined) return { memberId: m.id, status: m.status, identifiedBy: 'phone', verification: 'none' };
+  if (ref.otp === undefined)
+    return { memberId: m.id, status: m.status, identifiedBy: 'phone', verification: 'none' };
   const verification = await verifyOtp(db, tenantId, phone, ref.otp, now);
   return {
     memberId: m.id,
@@ -485,7 +495,13 @@ export async function resolveMemberRef(
 // ---------------------------------------------------------------------------------------------
 // Notes and the tenant's attribute schema.
 
-export type NoteView = { noteId: string; text: string; authorType: string; authorId: string | null; createdAt: string };
+export type NoteView = {
+  noteId: string;
+  text: string;
+  authorType: string;
+  authorId: string | null;
+  createdAt: string;
+};
 
 export async function addNote(db: Db, ctx: WriteContext, memberId: string, text: string): Promise<NoteView> {
   return inTransaction(db, async (trx) => {
@@ -508,7 +524,13 @@ export async function addNote(db: Db, ctx: WriteContext, memberId: string, text:
       details: { noteId: row.id },
       requestId: ctx.requestId,
     });
-    return { noteId: row.id, text: row.body, authorType: row.author_type, authorId: row.author_id, createdAt: row.created_at.toISOString() };
+    return {
+      noteId: row.id,
+      text: row.body,
+      authorType: row.author_type,
+      authorId: row.author_id,
+      createdAt: row.created_at.toISOString(),
+    };
   });
 }
 
@@ -559,7 +581,8 @@ export async function replaceAttributeDefs(
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
   defs.forEach((d, i) => {
-    if (!ATTRIBUTE_KEY.test(d.key)) problems.push({ field: `items.${i}.key`, message: 'must match ^[a-z][a-z0-9_]{0,39}$' });
+    if (!ATTRIBUTE_KEY.test(d.key))
+      problems.push({ field: `items.${i}.key`, message: 'must match ^[a-z][a-z0-9_]{0,39}$' });
     if (seen.has(d.key)) problems.push({ field: `items.${i}.key`, message: 'is defined twice' });
     seen.add(d.key);
     if (d.type === 'enum' && !d.values?.length)

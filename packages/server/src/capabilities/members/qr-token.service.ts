@@ -22,7 +22,10 @@ async function tenantSecret(db: DbOrTrx, tenantId: string): Promise<Buffer> {
 }
 
 function sign(secret: Buffer, tenantId: string, qrKey: string, window: number): string {
-  return createHmac('sha256', secret).update(`${tenantId}.${qrKey}.${window}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', secret)
+    .update(`${tenantId}.${qrKey}.${window}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export async function issueQrToken(

@@ -129,7 +129,11 @@ export async function verifyOtp(
 }
 
 /** Erasure: a phone's codes are personal data and go with it. */
-export async function deleteVerificationsForPhone(db: DbOrTrx, tenantId: string, phone: string): Promise<number> {
+export async function deleteVerificationsForPhone(
+  db: DbOrTrx,
+  tenantId: string,
+  phone: string,
+): Promise<number> {
   const r = await db
     .deleteFrom('verification')
     .where('tenant_id', '=', tenantId)

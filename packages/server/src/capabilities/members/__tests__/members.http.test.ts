@@ -52,7 +52,10 @@ describeEachEngine('Members API', (engine) => {
     for (const phone of ['8 926 000 11 22', '+79260001122', '9260001122']) {
       const dup = await create({ phone });
       expect(dup.statusCode).toBe(409);
-      expect(dup.json().error).toMatchObject({ code: 'member_exists', details: { memberId: first.memberId } });
+      expect(dup.json().error).toMatchObject({
+        code: 'member_exists',
+        details: { memberId: first.memberId },
+      });
     }
   });
 
@@ -80,7 +83,10 @@ describeEachEngine('Members API', (engine) => {
     ]) {
       const res = await t.call({ method: 'GET', url: `/v1/members?${query}` });
       expect(res.statusCode, query).toBe(200);
-      expect(res.json(), query).toEqual({ items: [expect.objectContaining({ memberId: m.memberId })], nextCursor: null });
+      expect(res.json(), query).toEqual({
+        items: [expect.objectContaining({ memberId: m.memberId })],
+        nextCursor: null,
+      });
     }
     const none = await t.call({ method: 'GET', url: '/v1/members?phone=%2B79990000000' });
     expect(none.json()).toEqual({ items: [], nextCursor: null });
@@ -98,11 +104,12 @@ describeEachEngine('Members API', (engine) => {
     ]);
     const bad = await create({ phone: '12345', email: 'not-an-email', birthDate: '1990-02-30' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.map((d: { field: string }) => d.field).sort()).toEqual([
-      'body.birthDate',
-      'body.email',
-      'body.phone',
-    ]);
+    expect(
+      bad
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['body.birthDate', 'body.email', 'body.phone']);
     const typed = await create({ phone: 79161234567 });
     expect(typed.statusCode).toBe(400);
     expect(typed.json().error.details[0].field).toBe('body.phone');
@@ -154,7 +161,12 @@ describeEachEngine('Members API', (engine) => {
     const res = await t.call({
       method: 'PATCH',
       url: `/v1/members/${m.memberId}`,
-      payload: { firstName: null, lastName: 'Sidorov', tags: ['VIP', 'vip', 'b2b'], attributes: { visits: 3 } },
+      payload: {
+        firstName: null,
+        lastName: 'Sidorov',
+        tags: ['VIP', 'vip', 'b2b'],
+        attributes: { visits: 3 },
+      },
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
@@ -179,7 +191,10 @@ describeEachEngine('Members API', (engine) => {
       payload: { phone: '8 904 123 45 68' },
     });
     expect(clash.statusCode).toBe(409);
-    expect(clash.json().error).toMatchObject({ code: 'member_exists', details: { memberId: other.memberId } });
+    expect(clash.json().error).toMatchObject({
+      code: 'member_exists',
+      details: { memberId: other.memberId },
+    });
   });
 
   it('blocks and unblocks, and audits both', async () => {
@@ -211,9 +226,15 @@ describeEachEngine('Members API', (engine) => {
     }
     const byName = await t.call({ method: 'GET', url: '/v1/members?q=svet&limit=2' });
     expect(byName.json().items.map((m: { memberId: string }) => m.memberId)).toEqual([ids[4], ids[3]]);
-    const next = await t.call({ method: 'GET', url: `/v1/members?q=svet&limit=2&cursor=${byName.json().nextCursor}` });
+    const next = await t.call({
+      method: 'GET',
+      url: `/v1/members?q=svet&limit=2&cursor=${byName.json().nextCursor}`,
+    });
     expect(next.json().items.map((m: { memberId: string }) => m.memberId)).toEqual([ids[2], ids[1]]);
-    const twoWords = await t.call({ method: 'GET', url: `/v1/members?q=${encodeURIComponent('Kuznetsova3 Sve')}` });
+    const twoWords = await t.call({
+      method: 'GET',
+      url: `/v1/members?q=${encodeURIComponent('Kuznetsova3 Sve')}`,
+    });
     expect(twoWords.json().items.map((m: { memberId: string }) => m.memberId)).toEqual([ids[3]]);
     const byEnd = await t.call({ method: 'GET', url: '/v1/members?q=7770004' });
     expect(byEnd.json().items.map((m: { memberId: string }) => m.memberId)).toEqual([ids[4]]);
@@ -233,9 +254,14 @@ describeEachEngine('Members API', (engine) => {
     expect(note.statusCode).toBe(201);
     const list = await t.call({ method: 'GET', url: `/v1/members/${m.memberId}/notes` });
     expect(list.json().items.map((n: { text: string }) => n.text)).toEqual(['Prefers oat milk']);
-    const del = await t.call({ method: 'DELETE', url: `/v1/members/${m.memberId}/notes/${note.json().noteId}` });
+    const del = await t.call({
+      method: 'DELETE',
+      url: `/v1/members/${m.memberId}/notes/${note.json().noteId}`,
+    });
     expect(del.statusCode).toBe(204);
-    expect((await t.call({ method: 'GET', url: `/v1/members/${m.memberId}/notes` })).json().items).toEqual([]);
+    expect((await t.call({ method: 'GET', url: `/v1/members/${m.memberId}/notes` })).json().items).toEqual(
+      [],
+    );
   });
 
   it('is race-safe: concurrent enrolments with one phone create one member', async () => {
@@ -250,11 +276,19 @@ describeEachEngine('Members API', (engine) => {
     }
   });
 
-  it('documents every members route in OpenAPI', async () => {
+  it('documents every members, cards, consents, verifications and households route in OpenAPI', async () => {
     const doc = (await t.call({ method: 'GET', url: '/openapi.json', key: null })).json();
-    for (const path of ['/v1/members', '/v1/members/{memberId}', '/v1/members/{memberId}/block']) {
-      expect(doc.paths[path], path).toBeDefined();
-      for (const op of Object.values(doc.paths[path]) as { summary?: string }[]) expect(op.summary).toBeTruthy();
+    const mine = Object.keys(doc.paths).filter((p) =>
+      /^\/v1\/(members|member-attributes|cards|card-batches|verifications|households)\b/.test(p),
+    );
+    for (const path of ['/v1/members', '/v1/members/{memberId}', '/v1/verifications', '/v1/card-batches']) {
+      expect(mine).toContain(path);
+    }
+    expect(mine.length).toBeGreaterThan(25);
+    for (const path of mine) {
+      for (const [method, op] of Object.entries(doc.paths[path]) as [string, { summary?: string }][]) {
+        expect(op.summary, `${method} ${path}`).toBeTruthy();
+      }
     }
   });
 });

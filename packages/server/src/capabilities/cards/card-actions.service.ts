@@ -1,0 +1,157 @@
+import { type Db, inTransaction, isUniqueViolation } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { recordAudit } from '../audit/audit.service';
+import { normalizeCardNumber } from '../members/identifiers';
+import { getMemberOrThrow, type WriteContext } from '../members/members.service';
+import {
+  bindCard,
+  blockCard,
+  type CardBatchView,
+  type CardClassification,
+  type CardView,
+  classifyNewCard,
+  createCardBatch,
+  getCardViewOrThrow,
+  issueVirtualCardNumber,
+  replaceCard,
+} from './cards.service';
+
+// Audited card use cases behind the routes: each validates, opens the transaction and records
+// the audit entry on the member (so card changes show in the member's timeline).
+
+export function cardNumberOrThrow(raw: string, field: string): string {
+  const n = normalizeCardNumber(raw);
+  if (!n) {
+    throw new AppError('validation_failed', `'${raw}' is not a card number.`, [
+      { field, message: 'must be 4–32 letters or digits (spaces and dashes are ignored)' },
+    ]);
+  }
+  return n;
+}
+
+async function prepareNewCard(
+  db: Db,
+  tenantId: string,
+  given: string | undefined,
+  field: string,
+): Promise<{ number: string; card: CardClassification }> {
+  if (given === undefined) {
+    return { number: await issueVirtualCardNumber(db, tenantId), card: { kind: 'virtual', batchId: null } };
+  }
+  const number = cardNumberOrThrow(given, field);
+  return { number, card: await classifyNewCard(db, tenantId, number, field) };
+}
+
+/** A concurrent bind of the same number lost the race to the primary key: say who has it. */
+async function withCardRace<T>(
+  db: Db,
+  tenantId: string,
+  number: string,
+  field: string,
+  fn: () => Promise<T>,
+) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) await classifyNewCard(db, tenantId, number, field);
+    throw err;
+  }
+}
+
+export async function activateMemberCard(
+  db: Db,
+  ctx: WriteContext,
+  memberId: string,
+  cardNumber: string | undefined,
+): Promise<CardView> {
+  const member = await getMemberOrThrow(db, ctx.tenantId, memberId);
+  if (member.status === 'anonymized') {
+    throw new AppError('conflict', `Member '${member.memberId}' was erased; bind the card to a new member.`);
+  }
+  const { number, card } = await prepareNewCard(db, ctx.tenantId, cardNumber, 'body.cardNumber');
+  return withCardRace(db, ctx.tenantId, number, 'body.cardNumber', () =>
+    inTransaction(db, async (trx) => {
+      const view = await bindCard(trx, { tenantId: ctx.tenantId, memberId, number, card, at: ctx.now });
+      await recordAudit(trx, {
+        tenantId: ctx.tenantId,
+        actor: ctx.actor,
+        action: 'card.bound',
+        targetType: 'member',
+        targetId: memberId,
+        details: { cardNumber: number, kind: card.kind },
+        requestId: ctx.requestId,
+      });
+      return view;
+    }),
+  );
+}
+
+export async function replaceMemberCard(
+  db: Db,
+  ctx: WriteContext,
+  rawNumber: string,
+  newCardNumber: string | undefined,
+): Promise<CardView> {
+  const number = cardNumberOrThrow(rawNumber, 'params.cardNumber');
+  const old = await getCardViewOrThrow(db, ctx.tenantId, number);
+  if (!old.memberId) throw new AppError('not_found', `Card '${number}' is not bound to a member.`);
+  const next = await prepareNewCard(db, ctx.tenantId, newCardNumber, 'body.newCardNumber');
+  const result = await withCardRace(db, ctx.tenantId, next.number, 'body.newCardNumber', () =>
+    inTransaction(db, async (trx) => {
+      const r = await replaceCard(trx, { tenantId: ctx.tenantId, number, newCard: next, at: ctx.now });
+      await recordAudit(trx, {
+        tenantId: ctx.tenantId,
+        actor: ctx.actor,
+        action: 'card.replaced',
+        targetType: 'member',
+        targetId: old.memberId ?? undefined,
+        details: { cardNumber: number, newCardNumber: r.newCard.cardNumber, kind: r.newCard.kind },
+        requestId: ctx.requestId,
+      });
+      return r;
+    }),
+  );
+  return result.newCard;
+}
+
+export async function blockCardAudited(
+  db: Db,
+  ctx: WriteContext,
+  rawNumber: string,
+  reason: string | null,
+): Promise<CardView> {
+  const number = cardNumberOrThrow(rawNumber, 'params.cardNumber');
+  return inTransaction(db, async (trx) => {
+    const card = await blockCard(trx, { tenantId: ctx.tenantId, number, reason, at: ctx.now });
+    await recordAudit(trx, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'card.blocked',
+      targetType: card.memberId ? 'member' : 'card',
+      targetId: card.memberId ?? number,
+      details: { cardNumber: number },
+      requestId: ctx.requestId,
+    });
+    return card;
+  });
+}
+
+export async function createCardBatchAudited(
+  db: Db,
+  ctx: WriteContext,
+  input: { prefix: string; count: number; note: string },
+): Promise<CardBatchView> {
+  return inTransaction(db, async (trx) => {
+    const created = await createCardBatch(trx, { tenantId: ctx.tenantId, ...input });
+    await recordAudit(trx, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'card_batch.created',
+      targetType: 'card_batch',
+      targetId: created.batchId,
+      details: { prefix: created.prefix, count: created.count, firstNumber: created.firstNumber },
+      requestId: ctx.requestId,
+    });
+    return created;
+  });
+}

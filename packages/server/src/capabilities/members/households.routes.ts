@@ -1,0 +1,116 @@
+import { Type } from '@sinclair/typebox';
+import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { errorResponses, Id, IsoDateTime } from '../../platform/schemas';
+import {
+  addHouseholdMember,
+  createHousehold,
+  getHouseholdOrThrow,
+  removeHouseholdMember,
+} from './households.service';
+import { writeContextOf } from './write-context';
+
+const Role = Type.Union([Type.Literal('owner'), Type.Literal('member')]);
+const HouseholdSchema = Type.Object({
+  householdId: Type.String(),
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('family'), Type.Literal('company')]),
+  members: Type.Array(Type.Object({ memberId: Type.String(), role: Role, joinedAt: IsoDateTime() })),
+  createdAt: IsoDateTime(),
+});
+const HouseholdParams = Type.Object({ householdId: Id() });
+
+export const householdRoutes: RoutePlugin = (deps) => async (app) => {
+  app.post(
+    '/households',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Create a household or company account',
+        description:
+          'Groups members around one owner (the account holder, or the main contact of a company). A member belongs ' +
+          'to at most one household (409 `conflict` with `details.householdId` otherwise).',
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          kind: Type.Optional(
+            Type.Union([Type.Literal('family'), Type.Literal('company')], { default: 'family' }),
+          ),
+          ownerMemberId: Id('The member who owns the household'),
+        }),
+        response: { 201: HouseholdSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request, 'members:write');
+      const household = await createHousehold(deps.db, writeContextOf(request, p, deps), {
+        name: request.body.name,
+        kind: request.body.kind ?? 'family',
+        ownerMemberId: request.body.ownerMemberId,
+      });
+      return reply.status(201).send(household);
+    },
+  );
+
+  app.get(
+    '/households/:householdId',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Get a household with its members',
+        params: HouseholdParams,
+        response: { 200: HouseholdSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'members:read');
+      return getHouseholdOrThrow(deps.db, p.tenantId, request.params.householdId);
+    },
+  );
+
+  app.post(
+    '/households/:householdId/members',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Add a member to a household',
+        params: HouseholdParams,
+        body: Type.Object({ memberId: Id(), role: Type.Optional(Role) }),
+        response: { 201: HouseholdSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request, 'members:write');
+      const household = await addHouseholdMember(
+        deps.db,
+        writeContextOf(request, p, deps),
+        request.params.householdId,
+        {
+          memberId: request.body.memberId,
+          role: request.body.role ?? 'member',
+        },
+      );
+      return reply.status(201).send(household);
+    },
+  );
+
+  app.delete(
+    '/households/:householdId/members/:memberId',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Remove a member from a household',
+        description: 'The owner can leave only as the last member.',
+        params: Type.Object({ householdId: Id(), memberId: Id() }),
+        response: { 200: HouseholdSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request, 'members:write');
+      return removeHouseholdMember(
+        deps.db,
+        writeContextOf(request, p, deps),
+        request.params.householdId,
+        request.params.memberId,
+      );
+    },
+  );
+};

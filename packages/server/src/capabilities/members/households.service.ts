@@ -1,0 +1,193 @@
+import { type Db, type DbOrTrx, inTransaction, isUniqueViolation, type Trx } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { recordAudit } from '../audit/audit.service';
+import { getMemberOrThrow, type WriteContext } from './members.service';
+import type { HouseholdRole } from './members.table';
+
+// Households and company accounts: members grouped to share one wallet, with one owner (the
+// account holder / the company's main contact) and members (family, employees). A member belongs
+// to at most one household. Pooling points across the group is the ledger's job; this is the
+// membership model it reads.
+
+export type HouseholdView = {
+  householdId: string;
+  name: string;
+  kind: 'family' | 'company';
+  members: { memberId: string; role: HouseholdRole; joinedAt: string }[];
+  createdAt: string;
+};
+
+function householdNotFound(id: string): AppError {
+  return new AppError('not_found', `Household '${id}' does not exist in this program.`);
+}
+
+export async function getHouseholdOrThrow(
+  db: DbOrTrx,
+  tenantId: string,
+  householdId: string,
+): Promise<HouseholdView> {
+  const h = await db
+    .selectFrom('household')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', householdId)
+    .executeTakeFirst();
+  if (!h) throw householdNotFound(householdId);
+  const members = await db
+    .selectFrom('household_member')
+    .select(['member_id', 'role', 'joined_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('household_id', '=', householdId)
+    .orderBy('joined_at')
+    .orderBy('member_id')
+    .execute();
+  return {
+    householdId: h.id,
+    name: h.name,
+    kind: h.kind,
+    members: members.map((m) => ({
+      memberId: m.member_id,
+      role: m.role,
+      joinedAt: m.joined_at.toISOString(),
+    })),
+    createdAt: h.created_at.toISOString(),
+  };
+}
+
+async function addMember(
+  trx: Trx,
+  ctx: WriteContext,
+  householdId: string,
+  memberId: string,
+  role: HouseholdRole,
+): Promise<void> {
+  const member = await getMemberOrThrow(trx, ctx.tenantId, memberId);
+  if (member.status === 'anonymized') throw new AppError('conflict', `Member '${memberId}' was erased.`);
+  if (member.householdId) {
+    throw new AppError(
+      'conflict',
+      `Member '${memberId}' already belongs to household ${member.householdId}; remove them there first.`,
+      { householdId: member.householdId },
+    );
+  }
+  if (role === 'owner') {
+    const owner = await trx
+      .selectFrom('household_member')
+      .select('member_id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('household_id', '=', householdId)
+      .where('role', '=', 'owner')
+      .executeTakeFirst();
+    if (owner)
+      throw new AppError('conflict', `Household ${householdId} already has an owner (${owner.member_id}).`);
+  }
+  await trx
+    .insertInto('household_member')
+    .values({
+      tenant_id: ctx.tenantId,
+      household_id: householdId,
+      member_id: memberId,
+      role,
+      joined_at: ctx.now,
+    })
+    .execute();
+  await recordAudit(trx, {
+    tenantId: ctx.tenantId,
+    actor: ctx.actor,
+    action: 'household.joined',
+    targetType: 'member',
+    targetId: memberId,
+    details: { householdId, role },
+    requestId: ctx.requestId,
+  });
+}
+
+/** Concurrent adds of one member race on the (tenant, member) key: report it as the conflict it is. */
+async function withMembershipRace<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new AppError(
+        'conflict',
+        'The member joined a household at the same moment; look them up and retry.',
+      );
+    }
+    throw err;
+  }
+}
+
+export async function createHousehold(
+  db: Db,
+  ctx: WriteContext,
+  input: { name: string; kind: 'family' | 'company'; ownerMemberId: string },
+): Promise<HouseholdView> {
+  const householdId = newId('hh');
+  await withMembershipRace(() =>
+    inTransaction(db, async (trx) => {
+      await trx
+        .insertInto('household')
+        .values({
+          id: householdId,
+          tenant_id: ctx.tenantId,
+          name: input.name,
+          kind: input.kind,
+          created_at: ctx.now,
+        })
+        .execute();
+      await addMember(trx, ctx, householdId, input.ownerMemberId, 'owner');
+    }),
+  );
+  return getHouseholdOrThrow(db, ctx.tenantId, householdId);
+}
+
+export async function addHouseholdMember(
+  db: Db,
+  ctx: WriteContext,
+  householdId: string,
+  input: { memberId: string; role: HouseholdRole },
+): Promise<HouseholdView> {
+  await withMembershipRace(() =>
+    inTransaction(db, async (trx) => {
+      await getHouseholdOrThrow(trx, ctx.tenantId, householdId);
+      await addMember(trx, ctx, householdId, input.memberId, input.role);
+    }),
+  );
+  return getHouseholdOrThrow(db, ctx.tenantId, householdId);
+}
+
+export async function removeHouseholdMember(
+  db: Db,
+  ctx: WriteContext,
+  householdId: string,
+  memberId: string,
+): Promise<HouseholdView> {
+  await inTransaction(db, async (trx) => {
+    const household = await getHouseholdOrThrow(trx, ctx.tenantId, householdId);
+    const entry = household.members.find((m) => m.memberId === memberId);
+    if (!entry) throw new AppError('not_found', `Member '${memberId}' is not in household ${householdId}.`);
+    if (entry.role === 'owner' && household.members.length > 1) {
+      throw new AppError(
+        'conflict',
+        'The owner can leave only as the last member: remove the others first, or make one of them the owner of a new household.',
+      );
+    }
+    await trx
+      .deleteFrom('household_member')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('household_id', '=', householdId)
+      .where('member_id', '=', memberId)
+      .execute();
+    await recordAudit(trx, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'household.left',
+      targetType: 'member',
+      targetId: memberId,
+      details: { householdId },
+      requestId: ctx.requestId,
+    });
+  });
+  return getHouseholdOrThrow(db, ctx.tenantId, householdId);
+}

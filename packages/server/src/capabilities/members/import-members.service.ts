@@ -1,0 +1,686 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EAN13_LENGTH, findCardSerial, isValidEan13 } from '@kopilka/domain/members';
+import { parse } from 'csv-parse';
+import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from '../../platform/database';
+import type { Db, Engine } from '../../platform/db';
+import { newId } from '../../platform/ids';
+import { recordAudit } from '../audit/audit.service';
+import { reserveSerialsForImport, VIRTUAL_CARD_PREFIX } from '../cards/cards.service';
+import { createBulkPhoneNormalizer } from './identifiers';
+import { hasIdentifier, type MemberFieldsInput, validateMemberFields } from './member-input';
+import { loadValidationContext } from './members.service';
+
+// `kopilka import members FILE.csv`. Rows are parsed as a stream and validated in Node (phones
+// need libphonenumber), then bulk-loaded into the unlogged staging table `member_import_row` —
+// with COPY on PostgreSQL, batched INSERTs on PGlite — and moved into `member` by a handful of
+// set-based statements: duplicates inside the file and members that already exist are marked
+// first, the rest is inserted with ON CONFLICT DO NOTHING (so a re-run, or a member created
+// meanwhile through the API, never makes a duplicate), then cards and consents follow. Every
+// row that is not imported is reported with its line number and the reason.
+
+export type ImportProblem = {
+  line: number;
+  outcome: 'invalid' | 'duplicate' | 'exists';
+  reason: string;
+  memberId?: string;
+};
+
+export type ImportReport = {
+  importId: string;
+  rows: number;
+  created: number;
+  invalid: number;
+  duplicates: number;
+  existing: number;
+  cardsIssued: number;
+  consents: number;
+  ignoredColumns: string[];
+  seconds: number;
+};
+
+export type ImportProgress = {
+  phase: 'reading' | 'merging' | 'reporting' | 'done';
+  rows: number;
+  invalid: number;
+};
+
+export type ImportOptions = {
+  db: Db;
+  engine: Engine;
+  tenantId: string;
+  input: Readable;
+  now: Date;
+  /** PostgreSQL only: a dedicated connection for COPY (closed by the caller). */
+  copyConnection?: () => Promise<pg.ClientBase>;
+  onProblem?: (problem: ImportProblem) => void;
+  onProgress?: (progress: ImportProgress) => void;
+  actor?: { actorType: 'system' | 'staff' | 'api_key'; actorId: string | null };
+  /** PostgreSQL: connections that insert the new members side by side (default 2). */
+  parallel?: number;
+};
+
+const COLUMN_ALIASES: Record<string, string> = {
+  phone: 'phone',
+  email: 'email',
+  firstname: 'firstName',
+  lastname: 'lastName',
+  birthdate: 'birthDate',
+  externalid: 'externalId',
+  cardnumber: 'cardNumber',
+  tags: 'tags',
+  consentemail: 'consentEmail',
+  consentsms: 'consentSms',
+  consentpush: 'consentPush',
+  consentversion: 'consentVersion',
+};
+// Columns of `kopilka export members` that an import of that file knowingly skips.
+const EXPORT_ONLY = new Set(['memberid', 'status', 'createdat', 'source']);
+
+function canonicalColumn(header: string): string | undefined {
+  const h = header.trim();
+  const attr = /^(?:attr|attributes)\.([a-z][a-z0-9_]{0,39})$/i.exec(h);
+  if (attr) return `attr.${attr[1]}`;
+  return COLUMN_ALIASES[h.replace(/[\s_-]/g, '').toLowerCase()];
+}
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'да', 't']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'нет', 'f']);
+
+function parseConsent(raw: string | undefined): boolean | null | 'bad' {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '') return null;
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return 'bad';
+}
+
+type StagedRow = {
+  line: number;
+  memberId: string;
+  phone: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  birthDate: string | null;
+  externalId: string | null;
+  cardNumber: string | null;
+  cardKind: 'virtual' | 'plastic' | 'external';
+  tags: string[] | null;
+  attributes: Record<string, unknown> | null;
+  consentEmail: boolean | null;
+  consentSms: boolean | null;
+  consentPush: boolean | null;
+  consentVersion: string | null;
+};
+
+// COPY text format: tab-separated, \N for NULL, backslash escapes.
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+function copyBool(value: boolean | null): string {
+  return value === null ? '\\N' : value ? 't' : 'f';
+}
+function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+function toCopyLine(tenantId: string, importId: string, r: StagedRow): string {
+  return `${[
+    copyText(tenantId),
+    copyText(importId),
+    String(r.line),
+    copyText(r.memberId),
+    copyText(r.phone),
+    copyText(r.email),
+    copyText(r.firstName),
+    copyText(r.lastName),
+    copyText(r.birthDate),
+    copyText(r.externalId),
+    copyText(r.cardNumber),
+    copyText(r.cardKind),
+    copyText(r.tags ? pgArray(r.tags) : null),
+    copyText(r.attributes ? JSON.stringify(r.attributes) : null),
+    copyBool(r.consentEmail),
+    copyBool(r.consentSms),
+    copyBool(r.consentPush),
+    copyText(r.consentVersion),
+  ].join('\t')}\n`;
+}
+
+const COPY_COLUMNS =
+  'tenant_id, import_id, line, member_id, phone, email, first_name, last_name, birth_date, external_id, ' +
+  'card_number, card_kind, tags, attributes, consent_email, consent_sms, consent_push, consent_version';
+
+/** A SQL expression: the 13-digit EAN of a 12-digit text expression (check digit appended). */
+function ean13Sql(first12: ReturnType<typeof sql>) {
+  const digit = (i: number) => sql`substr(${first12}, ${sql.lit(i)}, 1)::int`;
+  const odd = [1, 3, 5, 7, 9, 11].map(digit);
+  const even = [2, 4, 6, 8, 10, 12].map(digit);
+  const sum = sql`(${sql.join(odd, sql` + `)}) + 3 * (${sql.join(even, sql` + `)})`;
+  return sql`${first12} || ((10 - (${sum}) % 10) % 10)::text`;
+}
+
+type BatchRange = { prefix: string; first: number; count: number };
+
+function classifyCard(number: string, batches: readonly BatchRange[]): StagedRow['cardKind'] | string {
+  if (number.length === EAN13_LENGTH && number.startsWith(VIRTUAL_CARD_PREFIX)) {
+    // A virtual card of another Kopilka (an export being migrated): kept, and the tenant's
+    // virtual counter is moved past it after the import.
+    return isValidEan13(number) ? 'virtual' : 'cardNumber has a wrong check digit';
+  }
+  const candidates = batches.filter((b) => number.startsWith(b.prefix));
+  if (candidates.length === 0) return 'external';
+  for (const b of candidates) {
+    const serial = findCardSerial(b.prefix, number);
+    if (serial !== undefined && serial >= b.first && serial < b.first + b.count) return 'plastic';
+  }
+  return `cardNumber starts like this program's cards (prefix ${candidates[0]?.prefix}) but is not one of them`;
+}
+
+export async function importMembers(opts: ImportOptions): Promise<ImportReport> {
+  const started = Date.now();
+  const { db, tenantId } = opts;
+  const importId = newId('imp');
+  const report: ImportReport = {
+    importId,
+    rows: 0,
+    created: 0,
+    invalid: 0,
+    duplicates: 0,
+    existing: 0,
+    cardsIssued: 0,
+    consents: 0,
+    ignoredColumns: [],
+    seconds: 0,
+  };
+  const progress = (phase: ImportProgress['phase']) =>
+    opts.onProgress?.({ phase, rows: report.rows, invalid: report.invalid });
+  const baseContext = await loadValidationContext(db, tenantId, opts.now, true);
+  const vctx = { ...baseContext, normalizePhone: createBulkPhoneNormalizer(baseContext.defaultRegion) };
+  const batches: BatchRange[] = (
+    await db
+      .selectFrom('card_batch')
+      .select(['prefix', 'first_serial', 'count'])
+      .where('tenant_id', '=', tenantId)
+      .execute()
+  ).map((b) => ({ prefix: b.prefix, first: Number(b.first_serial), count: b.count }));
+
+  let columns: (string | undefined)[] = [];
+  const parser = opts.input.pipe(
+    // No `info`: it triples the parser's cost. Line numbers are counted here instead, including
+    // blank lines and line breaks inside quoted fields.
+    parse({ bom: true, delimiter: [',', ';'], relax_column_count: true }),
+  );
+
+  async function* stagedRows(): AsyncGenerator<StagedRow> {
+    let header = true;
+    let nextLine = 1;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = nextLine;
+      nextLine += 1;
+      for (const cell of record) if (cell.includes('\n')) nextLine += cell.split('\n').length - 1;
+      if (record.length === 1 && record[0]?.trim() === '') continue; // a blank line
+      if (header) {
+        header = false;
+        columns = record.map((h) => {
+          const c = canonicalColumn(h);
+          if (!c && !EXPORT_ONLY.has(h.replace(/[\s_-]/g, '').toLowerCase())) report.ignoredColumns.push(h);
+          return c;
+        });
+        if (
+          !columns.some((c) => c === 'phone' || c === 'email' || c === 'externalId' || c === 'cardNumber')
+        ) {
+          throw new Error(
+            'The first line must name the columns, with at least one of phone, email, externalId, cardNumber.',
+          );
+        }
+        continue;
+      }
+      report.rows++;
+      const row = staged(record, line);
+      if (typeof row === 'string') {
+        report.invalid++;
+        opts.onProblem?.({ line, outcome: 'invalid', reason: row });
+      } else yield row;
+      if (report.rows % 100_000 === 0) progress('reading');
+    }
+  }
+
+  function staged(record: string[], line: number): StagedRow | string {
+    const value: Record<string, string> = {};
+    const attributes: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      const v = record[i];
+      if (c === undefined || v === undefined || v.trim() === '') return;
+      if (c.startsWith('attr.')) attributes[c.slice(5)] = v.trim();
+      else value[c] = v;
+    });
+    // Attribute cells are text: give typed attributes their type before validating.
+    for (const def of vctx.attributeDefs) {
+      const raw = attributes[def.key];
+      if (typeof raw !== 'string') continue;
+      if (def.type === 'number' || def.type === 'integer')
+        attributes[def.key] = raw === '' ? raw : Number(raw);
+      if (def.type === 'boolean') {
+        const b = parseConsent(raw);
+        attributes[def.key] = b === 'bad' || b === null ? raw : b;
+      }
+    }
+    const input: MemberFieldsInput = {
+      phone: value.phone,
+      email: value.email,
+      firstName: value.firstName,
+      lastName: value.lastName,
+      birthDate: value.birthDate,
+      externalId: value.externalId,
+      cardNumber: value.cardNumber,
+      ...(value.tags !== undefined ? { tags: value.tags.split('|') } : {}),
+      ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+    };
+    const { fields, problems } = validateMemberFields(input, vctx);
+    const reasons = problems.map((p) => `${p.field} ${p.message}`);
+    const consent = (name: 'consentEmail' | 'consentSms' | 'consentPush') => {
+      const c = parseConsent(value[name]);
+      if (c === 'bad') {
+        reasons.push(`${name} must be 1/0, true/false, yes/no or empty`);
+        return null;
+      }
+      return c;
+    };
+    const consentEmail = consent('consentEmail');
+    const consentSms = consent('consentSms');
+    const consentPush = consent('consentPush');
+    if (problems.length === 0 && !hasIdentifier(fields)) {
+      reasons.push('the row needs at least one of phone, email, externalId, cardNumber');
+    }
+    let cardKind: StagedRow['cardKind'] = 'virtual';
+    if (fields.cardNumber) {
+      const c = classifyCard(fields.cardNumber, batches);
+      if (c === 'plastic' || c === 'external' || c === 'virtual') cardKind = c;
+      else reasons.push(c);
+    }
+    if (reasons.length > 0) return reasons.join('; ');
+    const version = value.consentVersion?.trim();
+    return {
+      line,
+      memberId: newId('mbr'),
+      phone: fields.phone ?? null,
+      email: fields.email ?? null,
+      firstName: fields.firstName ?? null,
+      lastName: fields.lastName ?? null,
+      birthDate: fields.birthDate ?? null,
+      externalId: fields.externalId ?? null,
+      cardNumber: fields.cardNumber ?? null,
+      cardKind,
+      tags: fields.tags?.length ? fields.tags : null,
+      attributes: fields.attributes && Object.keys(fields.attributes).length > 0 ? fields.attributes : null,
+      consentEmail,
+      consentSms,
+      consentPush,
+      consentVersion: version ? version.slice(0, 64) : null,
+    };
+  }
+
+  try {
+    if (opts.engine === 'postgres' && opts.copyConnection) {
+      const client = await opts.copyConnection();
+      const copy = client.query(copyFrom(`copy member_import_row (${COPY_COLUMNS}) from stdin`));
+      await pipeline(
+        Readable.from(
+          (async function* () {
+            let chunk = '';
+            for await (const row of stagedRows()) {
+              chunk += toCopyLine(tenantId, importId, row);
+              if (chunk.length > 1 << 16) {
+                yield chunk;
+                chunk = '';
+              }
+            }
+            if (chunk) yield chunk;
+          })(),
+        ),
+        copy as unknown as Writable,
+      );
+    } else {
+      let batch: StagedRow[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await db
+          .insertInto('member_import_row')
+          .values(
+            batch.map((r) => ({
+              tenant_id: tenantId,
+              import_id: importId,
+              line: r.line,
+              member_id: r.memberId,
+              phone: r.phone,
+              email: r.email,
+              first_name: r.firstName,
+              last_name: r.lastName,
+              birth_date: r.birthDate,
+              external_id: r.externalId,
+              card_number: r.cardNumber,
+              card_kind: r.cardKind,
+              tags: r.tags ? (sql`${pgArray(r.tags)}::text[]` as unknown as string[]) : null,
+              attributes: r.attributes ? JSON.stringify(r.attributes) : null,
+              consent_email: r.consentEmail,
+              consent_sms: r.consentSms,
+              consent_push: r.consentPush,
+              consent_version: r.consentVersion,
+              outcome: null,
+              reason: null,
+              matched_member_id: null,
+            })),
+          )
+          .execute();
+        batch = [];
+      };
+      for await (const row of stagedRows()) {
+        batch.push(row);
+        if (batch.length >= 500) await flush();
+      }
+      await flush();
+    }
+    progress('merging');
+    await mergeStagedRows(db, {
+      tenantId,
+      importId,
+      now: opts.now,
+      actor: opts.actor,
+      report,
+      parallel: opts.engine === 'postgres' ? (opts.parallel ?? 2) : 1,
+    });
+    progress('reporting');
+    await reportSkippedRows(db, importId, opts.onProblem);
+  } finally {
+    await clearStaging(db, importId);
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  progress('done');
+  return report;
+}
+
+type MergeInput = {
+  tenantId: string;
+  importId: string;
+  now: Date;
+  actor: ImportOptions['actor'];
+  report: ImportReport;
+  parallel: number;
+};
+
+function timed(trx: Kysely<Database>) {
+  return async (q: ReturnType<typeof sql>) => {
+    const t0 = Date.now();
+    const r = await q.execute(trx);
+    if (process.env.KOPILKA_IMPORT_DEBUG) {
+      process.stderr.write(
+        `    ${Date.now() - t0} ms: ${q.compile(trx).sql.replace(/\s+/g, ' ').slice(0, 90)}\n`,
+      );
+    }
+    return r;
+  };
+}
+
+/**
+ * Bulk loads skip foreign-key checks where the database lets us (superuser, like pg_restore
+ * --disable-triggers): every row inserted here references a member inserted a statement earlier
+ * in the same transaction and the tenant the import was started for, so the millions of per-row
+ * checks prove nothing. Elsewhere the checks simply run.
+ */
+async function skipForeignKeyChecks(trx: Kysely<Database>): Promise<void> {
+  const su = await sql<{ su: string }>`select current_setting('is_superuser') as su`.execute(trx);
+  if (su.rows[0]?.su === 'on') await sql`set local session_replication_role = replica`.execute(trx);
+}
+
+async function mergeStagedRows(db: Db, input: MergeInput): Promise<void> {
+  const { tenantId, importId, report } = input;
+  await sql`analyze member_import_row`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    const run = timed(trx);
+    // 1. The same identifier twice in the file: the first line wins, later ones are reported.
+    await run(sql`
+      update member_import_row r
+      set outcome = 'duplicate', reason = 'same ' || d.field || ' as line ' || d.first_line
+      from (
+        select line, field, first_line from (
+          select line, 'phone' as field, min(line) over (partition by phone) as first_line
+            from member_import_row where import_id = ${importId} and phone is not null
+          union all
+          select line, 'email', min(line) over (partition by lower(email))
+            from member_import_row where import_id = ${importId} and email is not null
+          union all
+          select line, 'externalId', min(line) over (partition by external_id)
+            from member_import_row where import_id = ${importId} and external_id is not null
+          union all
+          select line, 'cardNumber', min(line) over (partition by card_number)
+            from member_import_row where import_id = ${importId} and card_number is not null
+        ) x where line <> first_line
+      ) d
+      where r.import_id = ${importId} and r.line = d.line`);
+    // 2. Identifiers that already belong to a member of this tenant (a re-run lands here).
+    const exists = (field: string, matches: ReturnType<typeof sql>) =>
+      run(sql`
+        update member_import_row r
+        set outcome = 'exists', matched_member_id = m.id, reason = ${`${field} already belongs to member `} || m.id
+        from member m
+        where m.tenant_id = ${tenantId} and ${matches} and r.import_id = ${importId} and r.outcome is null`);
+    await exists('phone', sql`m.phone = r.phone`);
+    await exists('email', sql`lower(m.email) = lower(r.email)`);
+    await exists('externalId', sql`m.external_id = r.external_id`);
+    await run(sql`
+      update member_import_row r
+      set outcome = 'exists', matched_member_id = c.member_id,
+          reason = case when c.member_id is null then 'cardNumber is a blocked card'
+                        else 'cardNumber already belongs to member ' || c.member_id end
+      from member_card c
+      where c.tenant_id = ${tenantId} and c.number = r.card_number
+        and r.import_id = ${importId} and r.outcome is null`);
+  });
+
+  // 3. The rows left are new members. They go in in line-range chunks, on several connections at
+  //    once on PostgreSQL: the chunks share no identifier (duplicates are marked above), and a
+  //    chunk that fails half-way is simply completed by a re-run.
+  const bounds = await sql<{ lo: number | string | null; hi: number | string | null }>`
+    select min(line) as lo, max(line) as hi from member_import_row where import_id = ${importId}`.execute(db);
+  const lo = Number(bounds.rows[0]?.lo ?? 0);
+  const hi = Number(bounds.rows[0]?.hi ?? -1);
+  const size = Math.max(1, Math.ceil((hi - lo + 1) / input.parallel));
+  const chunks = Array.from({ length: input.parallel }, (_, k) => ({
+    from: lo + k * size,
+    to: lo + (k + 1) * size - 1,
+  }));
+  // Virtual card numbers: one block of serials for the whole import, split between the chunks.
+  const needs = await sql<{ k: number | string; n: number | string }>`
+    select (line - ${lo}) / ${size} as k, count(*) as n from member_import_row
+    where import_id = ${importId} and outcome is null and card_number is null group by 1`.execute(db);
+  const perChunk = chunks.map((_, k) => Number(needs.rows.find((r) => Number(r.k) === k)?.n ?? 0));
+  const total = perChunk.reduce((a, b) => a + b, 0);
+  let next = total > 0 ? await reserveSerialsForImport(db, tenantId, total) : 0;
+  const firstSerials = perChunk.map((n) => {
+    const first = next;
+    next += n;
+    return first;
+  });
+  const results = await Promise.all(chunks.map((c, k) => mergeChunk(db, input, c, firstSerials[k] ?? 0)));
+  for (const r of results) {
+    report.created += r.created;
+    report.cardsIssued += r.cards;
+    report.consents += r.consents;
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const run = timed(trx);
+    // Virtual numbers brought in from elsewhere must never be issued again here.
+    await run(sql`
+      insert into card_range (tenant_id, prefix, next_serial)
+      select ${tenantId}, ${VIRTUAL_CARD_PREFIX}, max(substr(card_number, 4, 9)::bigint) + 1
+      from member_import_row
+      where import_id = ${importId} and outcome is null and card_kind = 'virtual' and card_number is not null
+      having count(*) > 0
+      on conflict (tenant_id, prefix)
+        do update set next_serial = greatest(card_range.next_serial, excluded.next_serial)`);
+    const counts = await sql<{ outcome: string; n: number | string }>`
+      select outcome, count(*) as n from member_import_row
+      where import_id = ${importId} and outcome is not null group by outcome`.execute(trx);
+    for (const c of counts.rows) {
+      if (c.outcome === 'duplicate') report.duplicates = Number(c.n);
+      if (c.outcome === 'exists') report.existing = Number(c.n);
+    }
+    await recordAudit(trx, {
+      tenantId,
+      actor: input.actor ?? { actorType: 'system', actorId: 'cli' },
+      action: 'members.imported',
+      targetType: 'import',
+      targetId: importId,
+      details: {
+        rows: report.rows,
+        created: report.created,
+        invalid: report.invalid,
+        duplicates: report.duplicates,
+        existing: report.existing,
+      },
+    });
+    await trx
+      .insertInto('event_outbox')
+      .values({
+        tenant_id: tenantId,
+        type: 'members.imported',
+        dedupe_key: importId,
+        member_id: null,
+        payload: JSON.stringify({ importId, created: report.created }),
+        occurred_at: input.now,
+        delivered_at: null,
+      })
+      .execute();
+  });
+}
+
+async function mergeChunk(
+  db: Db,
+  input: MergeInput,
+  chunk: { from: number; to: number },
+  firstSerial: number,
+): Promise<{ created: number; cards: number; consents: number }> {
+  const { tenantId, importId, now } = input;
+  return db.transaction().execute(async (trx) => {
+    const run = timed(trx);
+    await skipForeignKeyChecks(trx);
+    const rows = sql`r.import_id = ${importId} and r.line between ${chunk.from} and ${chunk.to}`;
+    // ON CONFLICT DO NOTHING covers members created meanwhile through the API.
+    const inserted = await run(sql`
+      insert into member (id, tenant_id, phone, email, first_name, last_name, birth_date, external_id, tags,
+                          attributes, source, created_at, updated_at)
+      select member_id, tenant_id, phone, email, first_name, last_name, birth_date, external_id,
+             coalesce(tags, '{}'), coalesce(attributes, '{}'), 'import', ${now}, ${now}
+      from member_import_row r
+      where ${rows} and r.outcome is null
+      order by line
+      on conflict do nothing`);
+    const created = Number(inserted.numAffectedRows ?? 0n);
+    if (
+      created <
+      Number(
+        (
+          await sql<{ n: number | string }>`
+        select count(*) as n from member_import_row r where ${rows} and r.outcome is null`.execute(trx)
+        ).rows[0]?.n ?? 0,
+      )
+    ) {
+      await run(sql`
+        update member_import_row r
+        set outcome = 'exists', reason = 'a member with one of these identifiers was created meanwhile'
+        where ${rows} and r.outcome is null and not exists (select 1 from member m where m.id = r.member_id)`);
+    }
+    // The given cards, and a virtual card (EAN-13 in the 299 range) for everyone else.
+    const runningVirtual = sql`count(*) filter (where r.card_number is null) over (order by r.line)`;
+    const virtualNumber = ean13Sql(
+      sql`${VIRTUAL_CARD_PREFIX} || lpad((${firstSerial}::bigint + ${runningVirtual} - 1)::text, 9, '0')`,
+    );
+    const cards = await run(sql`
+      insert into member_card (tenant_id, number, member_id, kind, status, batch_id, bound_at)
+      select r.tenant_id, coalesce(r.card_number, ${virtualNumber}), r.member_id, r.card_kind, 'active',
+             case when r.card_kind = 'plastic' then (
+               select b.id from card_batch b
+               where b.tenant_id = r.tenant_id and r.card_number like b.prefix || '%'
+                 and substr(r.card_number, length(b.prefix) + 1, 12 - length(b.prefix))::bigint
+                     between b.first_serial and b.first_serial + b.count - 1
+               limit 1) end,
+             ${now}
+      from member_import_row r
+      where ${rows} and r.outcome is null
+      on conflict do nothing`);
+    // Marketing consents given in the file (source: import), with their history rows.
+    const consentRows = sql`
+      select r.member_id, v.channel, v.granted, r.consent_version
+      from member_import_row r
+      cross join lateral (values ('email', r.consent_email), ('sms', r.consent_sms), ('push', r.consent_push))
+        as v(channel, granted)
+      where ${rows} and r.outcome is null and v.granted is not null`;
+    const consents = await run(sql`
+      insert into member_consent (tenant_id, member_id, channel, purpose, granted, text_version, source, updated_at)
+      select ${tenantId}, c.member_id, c.channel, 'marketing', c.granted, c.consent_version, 'import', ${now}
+      from (${consentRows}) c
+      on conflict do nothing`);
+    await run(sql`
+      insert into member_consent_event (tenant_id, member_id, channel, purpose, granted, text_version, source, at,
+                                        actor_type, actor_id)
+      select ${tenantId}, c.member_id, c.channel, 'marketing', c.granted, c.consent_version, 'import', ${now},
+             'system', ${`import:${importId}`}
+      from (${consentRows}) c`);
+    return {
+      created,
+      cards: Number(cards.numAffectedRows ?? 0n),
+      consents: Number(consents.numAffectedRows ?? 0n),
+    };
+  });
+}
+
+async function reportSkippedRows(
+  db: Db,
+  importId: string,
+  onProblem: ImportOptions['onProblem'],
+): Promise<void> {
+  if (!onProblem) return;
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('member_import_row')
+      .select(['line', 'outcome', 'reason', 'matched_member_id'])
+      .where('import_id', '=', importId)
+      .where('outcome', 'is not', null)
+      .where('line', '>', after)
+      .orderBy('line')
+      .limit(10_000)
+      .execute();
+    for (const r of rows) {
+      onProblem({
+        line: r.line,
+        outcome: r.outcome === 'duplicate' ? 'duplicate' : 'exists',
+        reason: r.reason ?? '',
+        ...(r.matched_member_id ? { memberId: r.matched_member_id } : {}),
+      });
+    }
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < 10_000) return;
+    after = last.line;
+  }
+}
+
+/** Staging rows are scratch: gone after every import, whatever happened. */
+async function clearStaging(db: Kysely<Database>, importId: string): Promise<void> {
+  const others = await db
+    .selectFrom('member_import_row')
+    .select('import_id')
+    .where('import_id', '<>', importId)
+    .limit(1)
+    .executeTakeFirst();
+  // TRUNCATE is instant where DELETE of a million rows is not; only when no other import runs.
+  if (others) await db.deleteFrom('member_import_row').where('import_id', '=', importId).execute();
+  else await sql`truncate member_import_row`.execute(db);
+}
