@@ -91,7 +91,9 @@ export const cliCommands: Record<string, (args: string[], config: Config) => Pro
       return 2;
     }
     return withDatabase(config, async ({ db }) => {
-      const report = await verifyLedger(db, { policyOf: async (t) => (await getCurrentProgram(db, t)).program.refund.policy });
+      const report = await verifyLedger(db, {
+        policyOf: async (t) => (await getCurrentProgram(db, t)).program.refund.policy,
+      });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       process.stderr.write(
         report.ok

@@ -44,15 +44,29 @@ export async function startServer(config: Config): Promise<RunningServer> {
     if (config.KOPILKA_DEMO) {
       // Settings first (before anyone can change them), then months of activity in the background:
       // the console and API are usable at once and fill up within a minute.
-      const demo = { db: handle.db, tenantId: boot.tenantId, logger, now: now(), jobs: jobDefinitions, shouldStop: () => stopping !== null };
+      const demo = {
+        db: handle.db,
+        tenantId: boot.tenantId,
+        logger,
+        now: now(),
+        jobs: jobDefinitions,
+        shouldStop: () => stopping !== null,
+      };
       await setUpDemoProgram(demo);
       const started = Date.now();
       demoLoading = loadDemoActivity(demo).then(
-        (summary) => logger.info({ ...summary, seconds: Math.round((Date.now() - started) / 100) / 10 }, 'demo program ready (set KOPILKA_DEMO=0 to skip it)'),
-        (err: unknown) => logger.error({ err }, 'loading the demo program failed; the platform works without it'),
+        (summary) =>
+          logger.info(
+            { ...summary, seconds: Math.round((Date.now() - started) / 100) / 10 },
+            'demo program ready (set KOPILKA_DEMO=0 to skip it)',
+          ),
+        (err: unknown) =>
+          logger.error({ err }, 'loading the demo program failed; the platform works without it'),
       );
     }
-    process.stdout.write(`\n${formatBootstrapBanner(boot, url)}\n${config.KOPILKA_DEMO ? ' The demo coffee chain (members, three months of receipts) is loading in the background.\n' : ''}\n`);
+    process.stdout.write(
+      `\n${formatBootstrapBanner(boot, url)}\n${config.KOPILKA_DEMO ? ' The demo coffee chain (members, three months of receipts) is loading in the background.\n' : ''}\n`,
+    );
   }
   logger.info({ address, url }, 'Kopilka is listening');
   if (config.KOPILKA_JOBS) jobs.start(config.KOPILKA_JOBS_INTERVAL_SECONDS, now);

@@ -10,10 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenant.id'))
     .addColumn('status', 'text', (c) =>
-      c
-        .notNull()
-        .defaultTo('active')
-        .check(sql`status in ('active', 'blocked', 'anonymized')`),
+      c.notNull().defaultTo('active').check(sql`status in ('active', 'blocked', 'anonymized')`),
     )
     .addColumn('status_reason', 'text')
     .addColumn('phone', 'text')

@@ -17,8 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('debt', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`debt >= 0`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await sql`create unique index account_member_uq on account (tenant_id, member_id, currency, kind) where member_id is not null`.execute(db);
-  await sql`create unique index account_program_uq on account (tenant_id, currency, kind) where member_id is null`.execute(db);
+  await sql`create unique index account_member_uq on account (tenant_id, member_id, currency, kind) where member_id is not null`.execute(
+    db,
+  );
+  await sql`create unique index account_program_uq on account (tenant_id, currency, kind) where member_id is null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('lot')
@@ -36,8 +40,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('receipt_id', 'text')
     .addCheckConstraint('lot_remaining_bounds', sql`remaining >= 0 and remaining <= amount`)
     .execute();
-  await sql`create index lot_member_open_idx on lot (tenant_id, member_id, currency) where remaining > 0`.execute(db);
-  await sql`create index lot_expiry_due_idx on lot (expires_at) where remaining > 0 and bucket = 'available'`.execute(db);
+  await sql`create index lot_member_open_idx on lot (tenant_id, member_id, currency) where remaining > 0`.execute(
+    db,
+  );
+  await sql`create index lot_expiry_due_idx on lot (expires_at) where remaining > 0 and bucket = 'available'`.execute(
+    db,
+  );
   await sql`create index lot_activation_due_idx on lot (activates_at) where bucket = 'pending'`.execute(db);
 
   await db.schema
@@ -74,7 +82,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reason', 'text')
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await sql`create index ledger_entry_member_idx on ledger_entry (tenant_id, member_id, currency, id desc)`.execute(db);
+  await sql`create index ledger_entry_member_idx on ledger_entry (tenant_id, member_id, currency, id desc)`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('points_hold')
@@ -107,6 +117,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['points_hold', 'ledger_entry', 'posting', 'lot', 'account']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['points_hold', 'ledger_entry', 'posting', 'lot', 'account'])
+    await db.schema.dropTable(t).ifExists().execute();
   await sql`drop function if exists kopilka_reject_mutation()`.execute(db);
 }

@@ -14,7 +14,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'text')
     .addPrimaryKeyConstraint('program_version_pk', ['tenant_id', 'version'])
     .execute();
-  await sql`create index program_version_effective_idx on program_version (tenant_id, effective_from desc)`.execute(db);
+  await sql`create index program_version_effective_idx on program_version (tenant_id, effective_from desc)`.execute(
+    db,
+  );
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()

@@ -30,7 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('operation_id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('receipt_pk', ['tenant_id', 'id'])
     .execute();
-  await sql`create index receipt_member_idx on receipt (tenant_id, member_id, occurred_at desc, id desc)`.execute(db);
+  await sql`create index receipt_member_idx on receipt (tenant_id, member_id, occurred_at desc, id desc)`.execute(
+    db,
+  );
   await sql`create index receipt_occurred_idx on receipt (tenant_id, occurred_at desc, id desc)`.execute(db);
   await sql`create index receipt_store_idx on receipt (tenant_id, store_id, occurred_at desc)`.execute(db);
 
@@ -76,5 +78,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['receipt_refund', 'receipt_line', 'receipt']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['receipt_refund', 'receipt_line', 'receipt'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

@@ -1,8 +1,31 @@
 import type { AuditLogTable } from '../capabilities/audit/audit.table';
+import type {
+  CampaignCounterTable,
+  CampaignMemberStateTable,
+  CampaignTable,
+  CampaignUsageTable,
+  CampaignVersionTable,
+} from '../capabilities/campaigns/campaigns.table';
 import type { CardBatchTable, CardRangeTable, MemberCardTable } from '../capabilities/cards/cards.table';
 import type { MemberConsentEventTable, MemberConsentTable } from '../capabilities/consents/consents.table';
+import type {
+  CouponMemberUseTable,
+  CouponRedemptionTable,
+  CouponSeriesTable,
+  CouponTable,
+} from '../capabilities/coupons/coupons.table';
 import type { EventOutboxTable } from '../capabilities/events/events.table';
-import type { AccountTable, LedgerEntryTable, LotTable, PointsHoldTable, PostingTable } from '../capabilities/ledger/ledger.table';
+import type {
+  EventRewardRuleTable,
+  MemberEventTable,
+} from '../capabilities/events-rewards/events-rewards.table';
+import type {
+  AccountTable,
+  LedgerEntryTable,
+  LotTable,
+  PointsHoldTable,
+  PostingTable,
+} from '../capabilities/ledger/ledger.table';
 import type {
   HouseholdMemberTable,
   HouseholdTable,
@@ -12,27 +35,25 @@ import type {
   MemberQrSecretTable,
   MemberTable,
 } from '../capabilities/members/members.table';
+import type {
+  MembershipPaymentTable,
+  MembershipPlanTable,
+  MembershipTable,
+} from '../capabilities/memberships/memberships.table';
+import type { ProgramVersionTable } from '../capabilities/program/program.table';
+import type {
+  ReceiptLineTable,
+  ReceiptRefundTable,
+  ReceiptTable,
+} from '../capabilities/receipts/receipts.table';
 import type { ApiKeyTable, StaffSessionTable, StaffUserTable } from '../capabilities/staff/staff.table';
 import type { TenantTable } from '../capabilities/tenants/tenants.table';
+import type {
+  MemberTierHistoryTable,
+  MemberTierTable,
+  TierLadderTable,
+} from '../capabilities/tiers/tiers.table';
 import type { VerificationTable } from '../capabilities/verifications/verifications.table';
-import type { ProgramVersionTable } from '../capabilities/program/program.table';
-import type { ReceiptLineTable, ReceiptRefundTable, ReceiptTable } from '../capabilities/receipts/receipts.table';
-import type { MembershipPaymentTable, MembershipPlanTable, MembershipTable } from '../capabilities/memberships/memberships.table';
-import type { MemberTierHistoryTable, MemberTierTable, TierLadderTable } from '../capabilities/tiers/tiers.table';
-import type {
-  CampaignCounterTable,
-  CampaignMemberStateTable,
-  CampaignTable,
-  CampaignUsageTable,
-  CampaignVersionTable,
-} from '../capabilities/campaigns/campaigns.table';
-import type {
-  CouponMemberUseTable,
-  CouponRedemptionTable,
-  CouponSeriesTable,
-  CouponTable,
-} from '../capabilities/coupons/coupons.table';
-import type { EventRewardRuleTable, MemberEventTable } from '../capabilities/events-rewards/events-rewards.table';
 import type { OperationTable } from './idempotency.table';
 
 // The whole schema as Kysely sees it; each capability owns its `*.table.ts`.

@@ -27,7 +27,15 @@ export async function runIdempotent<T>(
   const id = newId('op');
   const inserted = await trx
     .insertInto('operation')
-    .values({ id, tenant_id: op.tenantId, scope: op.scope, key: op.key, request_hash: hash, response_status: null, response_body: null })
+    .values({
+      id,
+      tenant_id: op.tenantId,
+      scope: op.scope,
+      key: op.key,
+      request_hash: hash,
+      response_status: null,
+      response_body: null,
+    })
     .onConflict((oc) => oc.columns(['tenant_id', 'scope', 'key']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -48,9 +56,17 @@ export async function runIdempotent<T>(
     }
     if (existing.response_status === null) {
       // Only reachable on a single-connection engine if a caller nests operations wrongly.
-      throw new AppError('idempotency_in_flight', 'The same operation is still being processed; retry shortly.');
+      throw new AppError(
+        'idempotency_in_flight',
+        'The same operation is still being processed; retry shortly.',
+      );
     }
-    return { status: existing.response_status, body: existing.response_body as T, replayed: true, operationId: existing.id };
+    return {
+      status: existing.response_status,
+      body: existing.response_body as T,
+      replayed: true,
+      operationId: existing.id,
+    };
   }
 
   const result = await work(id);

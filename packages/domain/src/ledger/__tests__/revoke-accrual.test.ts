@@ -104,8 +104,18 @@ describe('planRevocation', () => {
 describe('planRevocation of points that already expired', () => {
   it('takes the expired part from the expiry, not from the member', () => {
     const now = new Date('2027-01-01T00:00:00Z');
-    const state = { lots: [lot({ lotId: 'earned', amount: 10, remaining: 0 }), lot({ lotId: 'other', amount: 50, remaining: 50 })], debt: 0 };
-    const plan = planRevocation(state, { lotId: 'earned', points: 10, policy: 'debt', expiredFromLot: 6 }, now);
+    const state = {
+      lots: [
+        lot({ lotId: 'earned', amount: 10, remaining: 0 }),
+        lot({ lotId: 'other', amount: 50, remaining: 50 }),
+      ],
+      debt: 0,
+    };
+    const plan = planRevocation(
+      state,
+      { lotId: 'earned', points: 10, policy: 'debt', expiredFromLot: 6 },
+      now,
+    );
     expect(plan.postings).toEqual([
       { from: 'expired', to: 'issued', points: 6, lotId: 'earned' },
       { from: 'available', to: 'issued', points: 4, lotId: 'other' },

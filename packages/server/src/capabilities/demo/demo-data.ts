@@ -15,8 +15,36 @@ export const DEMO_MENU = [
   { sku: 'MUG', category: 'merch', priceMinor: 90000, weight: 1 },
 ] as const;
 
-export const DEMO_FIRST_NAMES = ['Анна', 'Мария', 'Елена', 'Ольга', 'Дарья', 'Ирина', 'Алексей', 'Дмитрий', 'Иван', 'Сергей', 'Михаил', 'Никита', 'Екатерина', 'Павел', 'Татьяна', 'Андрей'];
-export const DEMO_LAST_NAMES = ['Иванов', 'Смирнов', 'Кузнецов', 'Попов', 'Соколов', 'Лебедев', 'Козлов', 'Новиков', 'Морозов', 'Волков'];
+export const DEMO_FIRST_NAMES = [
+  'Анна',
+  'Мария',
+  'Елена',
+  'Ольга',
+  'Дарья',
+  'Ирина',
+  'Алексей',
+  'Дмитрий',
+  'Иван',
+  'Сергей',
+  'Михаил',
+  'Никита',
+  'Екатерина',
+  'Павел',
+  'Татьяна',
+  'Андрей',
+];
+export const DEMO_LAST_NAMES = [
+  'Иванов',
+  'Смирнов',
+  'Кузнецов',
+  'Попов',
+  'Соколов',
+  'Лебедев',
+  'Козлов',
+  'Новиков',
+  'Морозов',
+  'Волков',
+];
 
 /** mulberry32: a small seeded PRNG, so every fresh install gets the same demo. */
 export function createRandom(seed: number) {

@@ -50,7 +50,14 @@ export async function setUpDemoProgram(opts: DemoOptions): Promise<void> {
       { tenantId: opts.tenantId, actorType: 'api_key', actorId: 'demo', role: null, scopes: ['*'] },
       {
         name: 'Кофейня «Зерно»',
-        earn: { pointsPerUnit: '0.05', rounding: 'floor', base: 'paid', excludedCategories: ['merch'], pendingDays: 3, expiryDays: 180 },
+        earn: {
+          pointsPerUnit: '0.05',
+          rounding: 'floor',
+          base: 'paid',
+          excludedCategories: ['merch'],
+          pendingDays: 3,
+          expiryDays: 180,
+        },
         burn: { maxPercentOfReceipt: 50, excludedCategories: [] },
       },
       { now: start },
@@ -70,12 +77,19 @@ export async function loadDemoActivity(opts: DemoOptions): Promise<DemoSummary> 
   // Members join over the first two thirds of the period; a few are regulars (Zipf-like weights).
   const members: { memberId: string; joinedAt: number; weight: number; points: number }[] = [];
   for (let i = 0; i < memberCount; i++) {
-    const joinedAt = start.getTime() + Math.floor(rnd.next() * (days * 2 / 3)) * DAY + rnd.int(8, 20) * 3_600_000;
+    const joinedAt =
+      start.getTime() + Math.floor(rnd.next() * ((days * 2) / 3)) * DAY + rnd.int(8, 20) * 3_600_000;
     const first = rnd.pick(DEMO_FIRST_NAMES);
     const female = /[ая]$/.test(first);
     const m = await createMember(
       opts.db,
-      { tenantId: opts.tenantId, actor: system, now: new Date(joinedAt), source: 'demo', consentSource: 'import' },
+      {
+        tenantId: opts.tenantId,
+        actor: system,
+        now: new Date(joinedAt),
+        source: 'demo',
+        consentSource: 'import',
+      },
       {
         phone: `+7999000${String(i).padStart(4, '0')}`,
         firstName: first,
@@ -92,11 +106,24 @@ export async function loadDemoActivity(opts: DemoOptions): Promise<DemoSummary> 
   for (let d = 0; d <= days && !opts.shouldStop?.(); d++) {
     const dayStart = start.getTime() + d * DAY;
     const count = rnd.int(8, 14) + (new Date(dayStart).getUTCDay() % 6 === 0 ? 5 : 0);
-    const times = Array.from({ length: count }, () => dayStart + rnd.int(5, 18) * 3_600_000 + rnd.int(0, 3599) * 1000).sort((a, b) => a - b);
+    const times = Array.from(
+      { length: count },
+      () => dayStart + rnd.int(5, 18) * 3_600_000 + rnd.int(0, 3599) * 1000,
+    ).sort((a, b) => a - b);
     for (const at of times) {
       for (const r of pendingRefunds.filter((p) => p.at <= at)) {
         await inTransaction(opts.db, (trx) =>
-          refundReceipt(trx, opts.tenantId, { kind: 'refund', receiptId: r.receiptId, refundId: `${r.receiptId}-rf`, lines: [{ lineId: r.lineId, quantity: 1 }] }, new Date(r.at)),
+          refundReceipt(
+            trx,
+            opts.tenantId,
+            {
+              kind: 'refund',
+              receiptId: r.receiptId,
+              refundId: `${r.receiptId}-rf`,
+              lines: [{ lineId: r.lineId, quantity: 1 }],
+            },
+            new Date(r.at),
+          ),
         );
         summary.refunds++;
       }
@@ -104,13 +131,31 @@ export async function loadDemoActivity(opts: DemoOptions): Promise<DemoSummary> 
 
       const joined = members.filter((m) => m.joinedAt <= at);
       const member = joined.length > 0 && rnd.next() < 0.75 ? rnd.weighted(joined) : null;
-      const lines = Array.from({ length: rnd.weighted([{ n: 1, weight: 5 }, { n: 2, weight: 3 }, { n: 3, weight: 1 }]).n }, (_, i) => {
-        const item = rnd.weighted(DEMO_MENU);
-        const quantity = item.category === 'coffee' && rnd.next() < 0.15 ? 2 : 1;
-        return { lineId: String(i + 1), sku: item.sku, category: item.category, quantity, amountMinor: item.priceMinor * quantity };
-      });
+      const lines = Array.from(
+        {
+          length: rnd.weighted([
+            { n: 1, weight: 5 },
+            { n: 2, weight: 3 },
+            { n: 3, weight: 1 },
+          ]).n,
+        },
+        (_, i) => {
+          const item = rnd.weighted(DEMO_MENU);
+          const quantity = item.category === 'coffee' && rnd.next() < 0.15 ? 2 : 1;
+          return {
+            lineId: String(i + 1),
+            sku: item.sku,
+            category: item.category,
+            quantity,
+            amountMinor: item.priceMinor * quantity,
+          };
+        },
+      );
       const amount = lines.reduce((s, l) => s + l.amountMinor, 0);
-      const wantSpend = member && member.points >= 100 && rnd.next() < 0.35 ? Math.min(member.points, Math.floor((amount * 0.5) / 100)) : 0;
+      const wantSpend =
+        member && member.points >= 100 && rnd.next() < 0.35
+          ? Math.min(member.points, Math.floor((amount * 0.5) / 100))
+          : 0;
       const receiptId = `demo-${new Date(at).toISOString().slice(0, 10)}-${String(summary.receipts).padStart(5, '0')}`;
       const body = {
         receiptId,
@@ -122,7 +167,9 @@ export async function loadDemoActivity(opts: DemoOptions): Promise<DemoSummary> 
         pointsToSpend: wantSpend,
       };
       const confirm = (pointsToSpend: number) =>
-        inTransaction(opts.db, (trx) => confirmReceipt(trx, opts.tenantId, { ...body, pointsToSpend }, new Date(at + 30_000)));
+        inTransaction(opts.db, (trx) =>
+          confirmReceipt(trx, opts.tenantId, { ...body, pointsToSpend }, new Date(at + 30_000)),
+        );
       let result: Awaited<ReturnType<typeof confirm>>;
       try {
         result = await confirm(wantSpend);

@@ -7,7 +7,14 @@ import type { DbOrTrx } from '../../platform/db';
  */
 export async function emitEvent(
   db: DbOrTrx,
-  event: { tenantId: string; type: string; memberId?: string | null; payload: unknown; dedupeKey?: string; at?: Date },
+  event: {
+    tenantId: string;
+    type: string;
+    memberId?: string | null;
+    payload: unknown;
+    dedupeKey?: string;
+    at?: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('event_outbox')

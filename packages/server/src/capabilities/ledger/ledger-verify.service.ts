@@ -8,7 +8,11 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../../platform/db';
 import { rowToLot } from './wallet.service';
 
-export type VerifyReport = { ok: boolean; problems: (LedgerProblem & { tenantId: string })[]; checked: { tenants: number; accounts: number; postings: number; lots: number } };
+export type VerifyReport = {
+  ok: boolean;
+  problems: (LedgerProblem & { tenantId: string })[];
+  checked: { tenants: number; accounts: number; postings: number; lots: number };
+};
 
 /**
  * Proves the ledger invariants for one tenant (or all): the domain checker gets the accounts with
@@ -27,7 +31,11 @@ export async function verifyLedger(
   const checked = { tenants: tenants.length, accounts: 0, postings: 0, lots: 0 };
   for (const tenantId of tenants) {
     const [accounts, pairs, lots, crossed] = await Promise.all([
-      db.selectFrom('account').select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt']).where('tenant_id', '=', tenantId).execute(),
+      db
+        .selectFrom('account')
+        .select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt'])
+        .where('tenant_id', '=', tenantId)
+        .execute(),
       sql<{ from_account_id: string; to_account_id: string; points: number; n: number }>`
         select from_account_id, to_account_id, sum(points)::int8 as points, count(*)::int8 as n
         from posting where tenant_id = ${tenantId} group by from_account_id, to_account_id`
@@ -65,7 +73,9 @@ export async function verifyLedger(
         points: Number(p.points),
       })),
       lots: lots.map((l) => ({ ...rowToLot(l), memberId: l.member_id, currency: l.currency })),
-      debts: accounts.filter((a) => a.member_id !== null && a.debt > 0).map((a) => ({ memberId: a.member_id!, currency: a.currency, debt: a.debt })),
+      debts: accounts
+        .filter((a) => a.member_id !== null && a.debt > 0)
+        .map((a) => ({ memberId: a.member_id!, currency: a.currency, debt: a.debt })),
     });
     for (const p of found) problems.push({ ...p, tenantId });
     for (const c of crossed) {

@@ -31,7 +31,9 @@ async function runLotBatches(
   const stuck = new Set<string>();
   for (;;) {
     const due = (await findDue(MEMBERS_PER_BATCH, [...stuck])).sort((a, b) =>
-      `${a.tenant_id}/${a.member_id}/${a.currency}`.localeCompare(`${b.tenant_id}/${b.member_id}/${b.currency}`),
+      `${a.tenant_id}/${a.member_id}/${a.currency}`.localeCompare(
+        `${b.tenant_id}/${b.member_id}/${b.currency}`,
+      ),
     );
     if (due.length === 0) return processed;
     const progressed = new Set<string>();
@@ -39,7 +41,11 @@ async function runLotBatches(
       progressed.clear();
       let n = 0;
       for (const row of due) {
-        const wallet = await openWallet(trx, { tenantId: row.tenant_id, memberId: row.member_id, currency: row.currency }, { now: at, extraLotIds: row.lot_ids });
+        const wallet = await openWallet(
+          trx,
+          { tenantId: row.tenant_id, memberId: row.member_id, currency: row.currency },
+          { now: at, extraLotIds: row.lot_ids },
+        );
         const p = plan(wallet.state, at, { lotIds: row.lot_ids });
         if (p.postings.length > 0 || p.activatedLotIds.length > 0) {
           const operationId = await createInternalOperation(trx, row.tenant_id, scope);
@@ -88,7 +94,8 @@ export const activatePendingLotsJob: JobDefinition = {
 
 export const expireLotsJob: JobDefinition = {
   id: 'ledger.expire',
-  description: 'Points past their expiry leave the member (available -> expired); only what remains of each lot expires.',
+  description:
+    'Points past their expiry leave the member (available -> expired); only what remains of each lot expires.',
   run: async ({ db, at }) => ({
     processed: await runLotBatches(
       db,
@@ -125,11 +132,17 @@ export const expiringWarningJob: JobDefinition = {
 
 export const releaseLapsedHoldsJob: JobDefinition = {
   id: 'ledger.release_lapsed_holds',
-  description: 'Deletes holds whose time ran out (calculations already ignore them; this keeps the table small).',
+  description:
+    'Deletes holds whose time ran out (calculations already ignore them; this keeps the table small).',
   run: async ({ db, at }) => {
     const r = await db.deleteFrom('points_hold').where('expires_at', '<=', at).executeTakeFirst();
     return { processed: Number(r.numDeletedRows) };
   },
 };
 
-export const ledgerJobs: readonly JobDefinition[] = [activatePendingLotsJob, expireLotsJob, expiringWarningJob, releaseLapsedHoldsJob];
+export const ledgerJobs: readonly JobDefinition[] = [
+  activatePendingLotsJob,
+  expireLotsJob,
+  expiringWarningJob,
+  releaseLapsedHoldsJob,
+];

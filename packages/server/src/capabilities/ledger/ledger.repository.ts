@@ -1,8 +1,8 @@
-import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 
 export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
 
@@ -23,8 +23,12 @@ export async function ensureProgramAccounts(
   if (missing.length > 0) {
     await trx
       .insertInto('account')
-      .values(missing.map((kind) => ({ id: newId('acc'), tenant_id: tenantId, member_id: null, currency, kind })))
-      .onConflict((oc) => oc.columns(['tenant_id', 'currency', 'kind']).where('member_id', 'is', null).doNothing())
+      .values(
+        missing.map((kind) => ({ id: newId('acc'), tenant_id: tenantId, member_id: null, currency, kind })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'currency', 'kind']).where('member_id', 'is', null).doNothing(),
+      )
       .execute();
     return ensureProgramAccounts(trx, tenantId, currency, []);
   }
@@ -49,8 +53,21 @@ export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: s
   if (rows.length < MEMBER_ACCOUNT_KINDS.length) {
     await trx
       .insertInto('account')
-      .values(MEMBER_ACCOUNT_KINDS.map((kind) => ({ id: newId('acc'), tenant_id: tenantId, member_id: memberId, currency, kind })))
-      .onConflict((oc) => oc.columns(['tenant_id', 'member_id', 'currency', 'kind']).where('member_id', 'is not', null).doNothing())
+      .values(
+        MEMBER_ACCOUNT_KINDS.map((kind) => ({
+          id: newId('acc'),
+          tenant_id: tenantId,
+          member_id: memberId,
+          currency,
+          kind,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'member_id', 'currency', 'kind'])
+          .where('member_id', 'is not', null)
+          .doNothing(),
+      )
       .execute();
     rows = await select();
   }
@@ -70,14 +87,24 @@ export function findMemberAccounts(db: DbOrTrx, tenantId: string, memberId: stri
     .execute();
 }
 
-export function selectLots(db: DbOrTrx, tenantId: string, memberId: string, currency: string, extraLotIds: readonly string[]) {
+export function selectLots(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  currency: string,
+  extraLotIds: readonly string[],
+) {
   return db
     .selectFrom('lot')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('member_id', '=', memberId)
     .where('currency', '=', currency)
-    .where((eb) => (extraLotIds.length > 0 ? eb.or([eb('remaining', '>', 0), eb('id', 'in', extraLotIds)]) : eb('remaining', '>', 0)))
+    .where((eb) =>
+      extraLotIds.length > 0
+        ? eb.or([eb('remaining', '>', 0), eb('id', 'in', extraLotIds)])
+        : eb('remaining', '>', 0),
+    )
     .execute();
 }
 
@@ -96,7 +123,10 @@ export async function insertLots(trx: Trx, rows: Insertable<LotTable>[]): Promis
   if (rows.length > 0) await trx.insertInto('lot').values(rows).execute();
 }
 
-export async function changeLotRemaining(trx: Trx, changes: readonly { lotId: string; delta: number }[]): Promise<void> {
+export async function changeLotRemaining(
+  trx: Trx,
+  changes: readonly { lotId: string; delta: number }[],
+): Promise<void> {
   if (changes.length === 0) return;
   if (changes.length === 1) {
     const [c] = changes;
@@ -108,11 +138,14 @@ export async function changeLotRemaining(trx: Trx, changes: readonly { lotId: st
     return;
   }
   const values = sql.join(changes.map((c) => sql`(${c.lotId}::text, ${c.delta}::bigint)`));
-  await sql`update lot set remaining = lot.remaining + v.delta from (values ${values}) as v(id, delta) where lot.id = v.id`.execute(trx);
+  await sql`update lot set remaining = lot.remaining + v.delta from (values ${values}) as v(id, delta) where lot.id = v.id`.execute(
+    trx,
+  );
 }
 
 export async function markLotsActivated(trx: Trx, lotIds: readonly string[]): Promise<void> {
-  if (lotIds.length > 0) await trx.updateTable('lot').set({ bucket: 'available' }).where('id', 'in', lotIds).execute();
+  if (lotIds.length > 0)
+    await trx.updateTable('lot').set({ bucket: 'available' }).where('id', 'in', lotIds).execute();
 }
 
 export async function insertPostings(trx: Trx, rows: Insertable<PostingTable>[]): Promise<void> {
@@ -123,7 +156,12 @@ export async function insertEntries(trx: Trx, rows: Insertable<LedgerEntryTable>
   if (rows.length > 0) await trx.insertInto('ledger_entry').values(rows).execute();
 }
 
-export async function setAccountBalance(trx: Trx, accountId: string, balance: number, debt?: number): Promise<void> {
+export async function setAccountBalance(
+  trx: Trx,
+  accountId: string,
+  balance: number,
+  debt?: number,
+): Promise<void> {
   await trx
     .updateTable('account')
     .set(debt === undefined ? { balance } : { balance, debt })
@@ -136,9 +174,15 @@ export async function deleteHold(trx: Trx, holdId: string): Promise<void> {
 }
 
 /** Points of a lot that sit in the program's `expired` account (expired and not yet reversed). */
-export async function sumExpiredFromLot(trx: DbOrTrx, lotId: string, expiredAccountId: string): Promise<number> {
+export async function sumExpiredFromLot(
+  trx: DbOrTrx,
+  lotId: string,
+  expiredAccountId: string,
+): Promise<number> {
   const r = await sql<{ points: number }>`
     select coalesce(sum(case when to_account_id = ${expiredAccountId} then points else -points end), 0)::int8 as points
-    from posting where lot_id = ${lotId} and (to_account_id = ${expiredAccountId} or from_account_id = ${expiredAccountId})`.execute(trx);
+    from posting where lot_id = ${lotId} and (to_account_id = ${expiredAccountId} or from_account_id = ${expiredAccountId})`.execute(
+    trx,
+  );
   return Number(r.rows[0]?.points ?? 0);
 }

@@ -8,8 +8,8 @@ import { actorOf, recordAudit } from '../audit/audit.service';
 import { getMemberOrThrow } from '../members/members.service';
 import { getCurrentProgram } from '../program/program.service';
 import { findMemberTierView } from '../tiers/tiers.service';
-import { verifyLedger } from './ledger-verify.service';
 import { adjustPoints, getBalance, listHistory } from './ledger.service';
+import { verifyLedger } from './ledger-verify.service';
 import { POINTS } from './wallet.service';
 
 const MemberParams = Type.Object({ memberId: Id() });
@@ -18,7 +18,9 @@ const BalanceSchema = Type.Object({
   points: Type.Object({
     available: Type.Integer({ description: 'Spendable now (negative only under the debt refund policy)' }),
     pending: Type.Integer({ description: 'Earned, not yet spendable (return window)' }),
-    expiring: Type.Array(Type.Object({ points: Type.Integer(), expiresAt: Type.String() }), { description: 'What expires when, soonest first' }),
+    expiring: Type.Array(Type.Object({ points: Type.Integer(), expiresAt: Type.String() }), {
+      description: 'What expires when, soonest first',
+    }),
   }),
   tier: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
 });
@@ -26,7 +28,9 @@ const BalanceSchema = Type.Object({
 const HistoryEntry = Type.Object({
   entryId: Type.String(),
   at: Type.String(),
-  kind: Type.String({ description: 'accrue | spend | refund_return | refund_revoke | activate | expire | adjust' }),
+  kind: Type.String({
+    description: 'accrue | spend | refund_return | refund_revoke | activate | expire | adjust',
+  }),
   points: Type.Integer({ description: "Signed change of the member's points in `bucket`" }),
   balanceAfter: Type.Integer({ description: 'Available balance after this entry' }),
   pendingAfter: Type.Integer(),
@@ -38,7 +42,14 @@ const HistoryEntry = Type.Object({
 export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
   app.get(
     '/members/:memberId/balance',
-    { schema: { tags: ['ledger'], summary: "A member's points: available, pending and what expires when", params: MemberParams, response: { 200: BalanceSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['ledger'],
+        summary: "A member's points: available, pending and what expires when",
+        params: MemberParams,
+        response: { 200: BalanceSchema, ...errorResponses },
+      },
+    },
     async (request) => {
       const p = principalOf(request, 'ledger:read');
       const now = deps.now();
@@ -59,13 +70,22 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
         summary: 'Points history, newest first (by posting order)',
         params: MemberParams,
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(HistoryEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            items: Type.Array(HistoryEntry),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const p = principalOf(request, 'ledger:read');
       await getMemberOrThrow(deps.db, p.tenantId, request.params.memberId);
-      return listHistory(deps.db, p.tenantId, request.params.memberId, { limit: request.query.limit ?? 50, cursor: request.query.cursor });
+      return listHistory(deps.db, p.tenantId, request.params.memberId, {
+        limit: request.query.limit ?? 50,
+        cursor: request.query.cursor,
+      });
     },
   );
 
@@ -75,11 +95,17 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['ledger'],
         summary: 'Manual points adjustment by staff or an integration (Idempotency-Key required)',
-        description: 'A positive adjustment creates points that expire by the program rules (or at expiresAt); a negative one takes points like a spend and fails with 422 insufficient_points beyond the available balance.',
+        description:
+          'A positive adjustment creates points that expire by the program rules (or at expiresAt); a negative one takes points like a spend and fails with 422 insufficient_points beyond the available balance.',
         params: MemberParams,
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
         body: Type.Object({
-          points: Type.Integer({ not: { const: 0 }, minimum: -1_000_000_000, maximum: 1_000_000_000, description: 'Non-zero; negative takes points away' }),
+          points: Type.Integer({
+            not: { const: 0 },
+            minimum: -1_000_000_000,
+            maximum: 1_000_000_000,
+            description: 'Non-zero; negative takes points away',
+          }),
           reason: Type.String({ minLength: 1, maxLength: 500 }),
           expiresAt: Type.Optional(Type.Union([IsoDateTime(), Type.Null()])),
         }),
@@ -94,18 +120,38 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       const now = deps.now();
       await getMemberOrThrow(deps.db, p.tenantId, memberId);
       const result = await inTransaction(deps.db, (trx) =>
-        runIdempotent(trx, { tenantId: p.tenantId, scope: `adjustment:${memberId}`, key, request: body }, async (operationId) => {
-          let expiresAt: Date | null = null;
-          if (body.expiresAt !== undefined) {
-            expiresAt = body.expiresAt === null ? null : new Date(body.expiresAt);
-          } else if (body.points > 0) {
-            const { program } = await getCurrentProgram(trx, p.tenantId);
-            expiresAt = program.earn.expiryDays === null ? null : addLocalDays(now, program.earn.expiryDays, program.timezone);
-          }
-          const balance = await adjustPoints(trx, { tenantId: p.tenantId, memberId, currency: POINTS }, { points: body.points, reason: body.reason, expiresAt }, { operationId, now });
-          await recordAudit(trx, { tenantId: p.tenantId, actor: actorOf(p), action: 'points.adjusted', targetType: 'member', targetId: memberId, details: { points: body.points, reason: body.reason, idempotencyKey: key }, requestId: request.id });
-          return { status: 201, body: { balance } };
-        }),
+        runIdempotent(
+          trx,
+          { tenantId: p.tenantId, scope: `adjustment:${memberId}`, key, request: body },
+          async (operationId) => {
+            let expiresAt: Date | null = null;
+            if (body.expiresAt !== undefined) {
+              expiresAt = body.expiresAt === null ? null : new Date(body.expiresAt);
+            } else if (body.points > 0) {
+              const { program } = await getCurrentProgram(trx, p.tenantId);
+              expiresAt =
+                program.earn.expiryDays === null
+                  ? null
+                  : addLocalDays(now, program.earn.expiryDays, program.timezone);
+            }
+            const balance = await adjustPoints(
+              trx,
+              { tenantId: p.tenantId, memberId, currency: POINTS },
+              { points: body.points, reason: body.reason, expiresAt },
+              { operationId, now },
+            );
+            await recordAudit(trx, {
+              tenantId: p.tenantId,
+              actor: actorOf(p),
+              action: 'points.adjusted',
+              targetType: 'member',
+              targetId: memberId,
+              details: { points: body.points, reason: body.reason, idempotencyKey: key },
+              requestId: request.id,
+            });
+            return { status: 201, body: { balance } };
+          },
+        ),
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).send(result.body);
@@ -118,12 +164,22 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['admin'],
         summary: 'Prove the ledger invariants; ok=false lists every problem',
-        response: { 200: Type.Object({ ok: Type.Boolean(), problems: Type.Array(Type.Unknown()), checked: Type.Unknown() }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            problems: Type.Array(Type.Unknown()),
+            checked: Type.Unknown(),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const p = principalOf(request, 'admin');
-      return verifyLedger(deps.db, { tenantId: p.tenantId, policyOf: async (t) => (await getCurrentProgram(deps.db, t)).program.refund.policy });
+      return verifyLedger(deps.db, {
+        tenantId: p.tenantId,
+        policyOf: async (t) => (await getCurrentProgram(deps.db, t)).program.refund.policy,
+      });
     },
   );
 };

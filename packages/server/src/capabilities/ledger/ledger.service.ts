@@ -2,8 +2,8 @@ import {
   computeBalance,
   type LotPoints,
   type MemberPointsState,
-  planAccrual,
   placeHold,
+  planAccrual,
   planAdjustment,
   planRevocation,
   planSpend,
@@ -16,7 +16,15 @@ import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { decodeCursor, encodeCursor } from '../../platform/schemas';
 import * as repo from './ledger.repository';
-import { applyPlan, openWallet, type PlanContext, POINTS, rowToLot, type Wallet, type WalletRef } from './wallet.service';
+import {
+  applyPlan,
+  openWallet,
+  type PlanContext,
+  POINTS,
+  rowToLot,
+  type Wallet,
+  type WalletRef,
+} from './wallet.service';
 
 export type BalanceView = {
   available: number;
@@ -38,7 +46,13 @@ export function stateBalance(state: MemberPointsState, now: Date): BalanceView {
 }
 
 /** Read-only balance (no locks): what the member may spend now, pending points, and what expires when. */
-export async function getBalance(db: DbOrTrx, tenantId: string, memberId: string, now: Date, currency = POINTS): Promise<BalanceView> {
+export async function getBalance(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  now: Date,
+  currency = POINTS,
+): Promise<BalanceView> {
   const [accounts, lots] = await Promise.all([
     repo.findMemberAccounts(db, tenantId, memberId, currency),
     repo.selectLots(db, tenantId, memberId, currency, []),
@@ -57,7 +71,15 @@ export async function createInternalOperation(trx: Trx, tenantId: string, scope:
   const id = newId('op');
   await trx
     .insertInto('operation')
-    .values({ id, tenant_id: tenantId, scope, key: id, request_hash: '', response_status: 200, response_body: null })
+    .values({
+      id,
+      tenant_id: tenantId,
+      scope,
+      key: id,
+      request_hash: '',
+      response_status: 200,
+      response_body: null,
+    })
     .execute();
   return id;
 }
@@ -71,13 +93,25 @@ export async function adjustPoints(
   ctx: { operationId: string; now: Date },
 ): Promise<BalanceView> {
   const wallet = await openWallet(trx, ref, { now: ctx.now });
-  const planned = planAdjustment(wallet.state, { points: input.points, lotId: newId('lot'), expiresAt: input.expiresAt }, ctx.now);
+  const planned = planAdjustment(
+    wallet.state,
+    { points: input.points, lotId: newId('lot'), expiresAt: input.expiresAt },
+    ctx.now,
+  );
   if (!planned.ok) {
-    throw new AppError('insufficient_points', `The member has ${planned.available} points available; cannot take ${-input.points}.`, {
-      available: planned.available,
-    });
+    throw new AppError(
+      'insufficient_points',
+      `The member has ${planned.available} points available; cannot take ${-input.points}.`,
+      {
+        available: planned.available,
+      },
+    );
   }
-  const after = await applyPlan(trx, wallet, planned.plan, { operationId: ctx.operationId, now: ctx.now, reason: input.reason });
+  const after = await applyPlan(trx, wallet, planned.plan, {
+    operationId: ctx.operationId,
+    now: ctx.now,
+    reason: input.reason,
+  });
   return walletBalance(after, ctx.now);
 }
 
@@ -142,7 +176,11 @@ export async function accrueToWallet(
 ): Promise<{ wallet: Wallet; lotId: string | null }> {
   if (input.points === 0) return { wallet, lotId: null };
   const lotId = newId('lot');
-  const plan = planAccrual(wallet.state, { lotId, points: input.points, activatesAt: input.activatesAt, expiresAt: input.expiresAt }, ctx.now);
+  const plan = planAccrual(
+    wallet.state,
+    { lotId, points: input.points, activatesAt: input.activatesAt, expiresAt: input.expiresAt },
+    ctx.now,
+  );
   return { wallet: await applyPlan(trx, wallet, plan, ctx), lotId };
 }
 
@@ -153,12 +191,21 @@ export async function spendFromWallet(
   ctx: PlanContext,
 ): Promise<{ ok: true; wallet: Wallet; allocation: LotPoints[] } | { ok: false; available: number }> {
   if (input.points === 0) return { ok: true, wallet, allocation: [] };
-  const result = planSpend(wallet.state, input.holdId ? { points: input.points, holdId: input.holdId } : { points: input.points }, ctx.now);
+  const result = planSpend(
+    wallet.state,
+    input.holdId ? { points: input.points, holdId: input.holdId } : { points: input.points },
+    ctx.now,
+  );
   if (!result.ok) return { ok: false, available: result.available };
   return { ok: true, wallet: await applyPlan(trx, wallet, result.plan, ctx), allocation: result.allocation };
 }
 
-export async function returnToWallet(trx: Trx, wallet: Wallet, lots: readonly LotPoints[], ctx: PlanContext): Promise<Wallet> {
+export async function returnToWallet(
+  trx: Trx,
+  wallet: Wallet,
+  lots: readonly LotPoints[],
+  ctx: PlanContext,
+): Promise<Wallet> {
   const nonEmpty = lots.filter((l) => l.points > 0);
   if (nonEmpty.length === 0) return wallet;
   return applyPlan(trx, wallet, planSpendReturn(wallet.state, { lots: nonEmpty }, ctx.now), ctx);
@@ -172,7 +219,9 @@ export async function revokeFromWallet(
 ): Promise<{ wallet: Wallet; pointsWrittenOff: number }> {
   if (input.points === 0) return { wallet, pointsWrittenOff: 0 };
   const expiredAccountId = wallet.programAccounts.get('expired');
-  const expiredFromLot = expiredAccountId ? await repo.sumExpiredFromLot(trx, input.lotId, expiredAccountId) : 0;
+  const expiredFromLot = expiredAccountId
+    ? await repo.sumExpiredFromLot(trx, input.lotId, expiredAccountId)
+    : 0;
   const plan = planRevocation(wallet.state, { ...input, expiredFromLot }, ctx.now);
   return { wallet: await applyPlan(trx, wallet, plan, ctx), pointsWrittenOff: plan.pointsWrittenOff };
 }
@@ -189,7 +238,10 @@ export async function holdForReceipt(
   wallet: Wallet,
   input: { receiptId: string; points: number; ttlMs?: number },
   now: Date,
-): Promise<{ ok: true; hold: { holdId: string; points: number; expiresAt: string } | null; wallet: Wallet } | { ok: false; available: number }> {
+): Promise<
+  | { ok: true; hold: { holdId: string; points: number; expiresAt: string } | null; wallet: Wallet }
+  | { ok: false; available: number }
+> {
   const previous = wallet.holdsByReceipt.get(input.receiptId);
   let state = wallet.state;
   if (previous) {
@@ -226,6 +278,10 @@ export async function holdForReceipt(
 
 /** Releases a receipt's reservation before it lapses (the sale was abandoned). */
 export async function releaseReceiptHolds(db: DbOrTrx, tenantId: string, receiptId: string): Promise<number> {
-  const r = await db.deleteFrom('points_hold').where('tenant_id', '=', tenantId).where('receipt_id', '=', receiptId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('points_hold')
+    .where('tenant_id', '=', tenantId)
+    .where('receipt_id', '=', receiptId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

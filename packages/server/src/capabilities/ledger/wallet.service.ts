@@ -39,7 +39,11 @@ export type PlanContext = {
 
 const programAccountCache = new Map<string, Map<string, string>>();
 
-async function programAccountsFor(trx: Trx, tenantId: string, currency: string): Promise<Map<string, string>> {
+async function programAccountsFor(
+  trx: Trx,
+  tenantId: string,
+  currency: string,
+): Promise<Map<string, string>> {
   const key = `${tenantId}\u0000${currency}`;
   const cached = programAccountCache.get(key);
   if (cached) return cached;
@@ -65,7 +69,11 @@ export function rowToLot(row: LotRow): Lot {
  * Locks the member's accounts (creating them on first use) and loads the lots with points left,
  * plus `extraLotIds` (lots a refund must return to even when empty), and the live holds.
  */
-export async function openWallet(trx: Trx, ref: WalletRef, opts: { now: Date; extraLotIds?: readonly string[] }): Promise<Wallet> {
+export async function openWallet(
+  trx: Trx,
+  ref: WalletRef,
+  opts: { now: Date; extraLotIds?: readonly string[] },
+): Promise<Wallet> {
   const programAccounts = await programAccountsFor(trx, ref.tenantId, ref.currency);
   const accounts = await repo.lockMemberAccounts(trx, ref.tenantId, ref.memberId, ref.currency);
   const [lotRows, holdRows] = await Promise.all([
@@ -100,8 +108,18 @@ function accountIdOf(wallet: Wallet, ref: string): string {
  * Writes a plan exactly as the domain computed it: lots, postings, cached balances and the
  * member's history entries, all in the caller's transaction. Returns the wallet after the plan.
  */
-export async function applyPlan(trx: Trx, wallet: Wallet, plan: LedgerPlan, ctx: PlanContext): Promise<Wallet> {
-  if (plan.postings.length === 0 && plan.newLots.length === 0 && plan.activatedLotIds.length === 0 && plan.lotChanges.length === 0) {
+export async function applyPlan(
+  trx: Trx,
+  wallet: Wallet,
+  plan: LedgerPlan,
+  ctx: PlanContext,
+): Promise<Wallet> {
+  if (
+    plan.postings.length === 0 &&
+    plan.newLots.length === 0 &&
+    plan.activatedLotIds.length === 0 &&
+    plan.lotChanges.length === 0
+  ) {
     return wallet;
   }
   const { tenantId, memberId, currency } = wallet.ref;
@@ -148,7 +166,10 @@ export async function applyPlan(trx: Trx, wallet: Wallet, plan: LedgerPlan, ctx:
   const deltas = computeAccountDeltas(plan.postings);
   const availableDelta = deltas.get('available') ?? 0;
   const pendingDelta = deltas.get('pending') ?? 0;
-  const balances = { available: wallet.balances.available + availableDelta, pending: wallet.balances.pending + pendingDelta };
+  const balances = {
+    available: wallet.balances.available + availableDelta,
+    pending: wallet.balances.pending + pendingDelta,
+  };
   if (availableDelta !== 0 || plan.debtDelta !== 0) {
     await repo.setAccountBalance(trx, wallet.accountIds.available, balances.available, next.debt);
   }
@@ -158,7 +179,8 @@ export async function applyPlan(trx: Trx, wallet: Wallet, plan: LedgerPlan, ctx:
   const kind = ctx.entryKind ?? plan.kind;
   const entries: { bucket: string; points: number }[] = [];
   if (plan.kind === 'activate') {
-    if (availableDelta !== 0 || pendingDelta !== 0) entries.push({ bucket: 'available', points: -pendingDelta });
+    if (availableDelta !== 0 || pendingDelta !== 0)
+      entries.push({ bucket: 'available', points: -pendingDelta });
   } else {
     if (availableDelta !== 0) entries.push({ bucket: 'available', points: availableDelta });
     if (pendingDelta !== 0) entries.push({ bucket: 'pending', points: pendingDelta });

@@ -19,7 +19,13 @@ export function programView(p: Program) {
 export const programRoutes: RoutePlugin = (deps) => async (app) => {
   app.get(
     '/program',
-    { schema: { tags: ['program'], summary: 'Program settings in force now', response: { 200: ProgramSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['program'],
+        summary: 'Program settings in force now',
+        response: { 200: ProgramSchema, ...errorResponses },
+      },
+    },
     async (request) => {
       const p = principalOf(request, 'program:read');
       return programView((await getCurrentProgram(deps.db, p.tenantId)).program);
@@ -42,7 +48,9 @@ export const programRoutes: RoutePlugin = (deps) => async (app) => {
       const p = principalOf(request, 'program:write');
       const updated = await deps.db
         .transaction()
-        .execute((trx) => updateProgram(trx, p, request.body as ProgramPatch, { now: deps.now(), requestId: request.id }));
+        .execute((trx) =>
+          updateProgram(trx, p, request.body as ProgramPatch, { now: deps.now(), requestId: request.id }),
+        );
       return programView(updated.program);
     },
   );
@@ -55,7 +63,9 @@ export const programRoutes: RoutePlugin = (deps) => async (app) => {
         summary: 'Recent versions of the program settings, newest first',
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Object({ version: Type.Integer(), effectiveFrom: Type.String(), program: ProgramSchema })),
+            items: Type.Array(
+              Type.Object({ version: Type.Integer(), effectiveFrom: Type.String(), program: ProgramSchema }),
+            ),
             nextCursor: Type.Null(),
           }),
           ...errorResponses,
@@ -65,7 +75,14 @@ export const programRoutes: RoutePlugin = (deps) => async (app) => {
     async (request) => {
       const p = principalOf(request, 'program:read');
       const versions = await listProgramVersions(deps.db, p.tenantId);
-      return { items: versions.map((v) => ({ version: v.version, effectiveFrom: v.effectiveFrom.toISOString(), program: programView(v.program) })), nextCursor: null };
+      return {
+        items: versions.map((v) => ({
+          version: v.version,
+          effectiveFrom: v.effectiveFrom.toISOString(),
+          program: programView(v.program),
+        })),
+        nextCursor: null,
+      };
     },
   );
 };

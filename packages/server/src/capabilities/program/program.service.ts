@@ -1,4 +1,10 @@
-import { defaultProgram, mergeProgramPatch, type Program, type ProgramPatch, validateProgram } from '@kopilka/domain/program';
+import {
+  defaultProgram,
+  mergeProgramPatch,
+  type Program,
+  type ProgramPatch,
+  validateProgram,
+} from '@kopilka/domain/program';
 import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
@@ -22,13 +28,21 @@ async function loadVersions(db: DbOrTrx, tenantId: string): Promise<ProgramVersi
     .orderBy('version', 'desc')
     .limit(50)
     .execute();
-  const versions = rows.map((r) => ({ version: r.version, effectiveFrom: r.effective_from, program: r.settings as Program }));
+  const versions = rows.map((r) => ({
+    version: r.version,
+    effectiveFrom: r.effective_from,
+    program: r.settings as Program,
+  }));
   cache.set(tenantId, { until: Date.now() + CACHE_MS, versions });
   return versions;
 }
 
 async function tenantDefaults(db: DbOrTrx, tenantId: string): Promise<Program> {
-  const tenant = await db.selectFrom('tenant').select(['name', 'timezone']).where('id', '=', tenantId).executeTakeFirst();
+  const tenant = await db
+    .selectFrom('tenant')
+    .select(['name', 'timezone'])
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
   return { ...defaultProgram(), ...(tenant ? { name: tenant.name, timezone: tenant.timezone } : {}) };
 }
 
@@ -53,7 +67,8 @@ export async function getProgramAt(db: DbOrTrx, tenantId: string, at: Date): Pro
       .orderBy('version', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (row) return { version: row.version, effectiveFrom: row.effective_from, program: row.settings as Program };
+    if (row)
+      return { version: row.version, effectiveFrom: row.effective_from, program: row.settings as Program };
   }
   // Before the first saved version the defaults were in force.
   return { version: 0, effectiveFrom: new Date(0), program: await tenantDefaults(db, tenantId) };

@@ -16,7 +16,12 @@ import { calculationView } from './receipt-view';
 import type { ReceiptBodyInput, ReceiptViewType } from './receipts.schemas';
 
 /** The member's points state without locks, for a preview (a confirm re-reads it under a lock). */
-async function readPointsState(db: DbOrTrx, tenantId: string, memberId: string, now: Date): Promise<{ state: MemberPointsState; ownHoldId?: string; receiptHolds: Map<string, string> }> {
+async function readPointsState(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  now: Date,
+): Promise<{ state: MemberPointsState; ownHoldId?: string; receiptHolds: Map<string, string> }> {
   const [lots, accounts, holds] = await Promise.all([
     ledgerRepo.selectLots(db, tenantId, memberId, POINTS, []),
     ledgerRepo.findMemberAccounts(db, tenantId, memberId, POINTS),
@@ -26,7 +31,11 @@ async function readPointsState(db: DbOrTrx, tenantId: string, memberId: string, 
     state: {
       lots: lots.map(rowToLot),
       debt: accounts.find((a) => a.kind === 'available')?.debt ?? 0,
-      holds: holds.map((h) => ({ holdId: h.id, expiresAt: h.expires_at, lots: h.lots as { lotId: string; points: number }[] })),
+      holds: holds.map((h) => ({
+        holdId: h.id,
+        expiresAt: h.expires_at,
+        lots: h.lots as { lotId: string; points: number }[],
+      })),
     },
     receiptHolds: new Map(holds.filter((h) => h.receipt_id).map((h) => [h.receipt_id!, h.id])),
   };
@@ -37,12 +46,19 @@ async function readPointsState(db: DbOrTrx, tenantId: string, memberId: string, 
  * nothing — unless `reservePoints` asks to hold the points it would spend for a few minutes, so
  * that the confirm of this receipt cannot fail for a spend made elsewhere meanwhile.
  */
-export async function calculateReceiptPreview(db: Db, tenantId: string, body: ReceiptBodyInput, now: Date): Promise<ReceiptViewType> {
+export async function calculateReceiptPreview(
+  db: Db,
+  tenantId: string,
+  body: ReceiptBodyInput,
+  now: Date,
+): Promise<ReceiptViewType> {
   const occurredAt = occurredAtOf(body, now);
   const { program } = await loadProgramFor(db, tenantId, occurredAt, now);
   const member = await resolveReceiptMember(db, tenantId, body, now);
   if (body.reservePoints && member?.canSpend && (body.pointsToSpend ?? 0) > 0) {
-    return inTransaction(db, (trx) => calculateAndReserve(trx, tenantId, body, member, program, occurredAt, now));
+    return inTransaction(db, (trx) =>
+      calculateAndReserve(trx, tenantId, body, member, program, occurredAt, now),
+    );
   }
   const memberId = member?.memberId ?? null;
   const [{ campaigns, tier }, points] = await Promise.all([
@@ -50,7 +66,9 @@ export async function calculateReceiptPreview(db: Db, tenantId: string, body: Re
     memberId ? readPointsState(db, tenantId, memberId, now) : Promise.resolve(null),
   ]);
   const ownHold = points?.receiptHolds.get(body.receiptId);
-  const availablePoints = points ? computeSpendablePoints(points.state, now, ownHold ? { holdId: ownHold } : {}) : 0;
+  const availablePoints = points
+    ? computeSpendablePoints(points.state, now, ownHold ? { holdId: ownHold } : {})
+    : 0;
   const calc = runCalculation({ body, occurredAt, member, availablePoints, tier, program, campaigns, now });
   const balance = points ? walletBalanceOf(points.state, now) : null;
   return calculationView(calc, 'calculated', {
@@ -79,10 +97,32 @@ async function calculateAndReserve(
   const wallet = await openWallet(trx, { tenantId, memberId: member.memberId, currency: POINTS }, { now });
   const ownHold = wallet.holdsByReceipt.get(body.receiptId);
   const available = computeSpendablePoints(wallet.state, now, ownHold ? { holdId: ownHold } : {});
-  const { campaigns, tier } = await loadPricingInputs(trx, tenantId, member.canEarn ? member.memberId : null, occurredAt);
-  const calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns, now });
-  const held = await holdForReceipt(trx, wallet, { receiptId: body.receiptId, points: calc.totals.pointsSpent }, now);
-  if (!held.ok) throw new AppError('insufficient_points', `The member has ${held.available} points available.`, { available: held.available });
+  const { campaigns, tier } = await loadPricingInputs(
+    trx,
+    tenantId,
+    member.canEarn ? member.memberId : null,
+    occurredAt,
+  );
+  const calc = runCalculation({
+    body,
+    occurredAt,
+    member,
+    availablePoints: available,
+    tier,
+    program,
+    campaigns,
+    now,
+  });
+  const held = await holdForReceipt(
+    trx,
+    wallet,
+    { receiptId: body.receiptId, points: calc.totals.pointsSpent },
+    now,
+  );
+  if (!held.ok)
+    throw new AppError('insufficient_points', `The member has ${held.available} points available.`, {
+      available: held.available,
+    });
   const b = walletBalance(held.wallet, now);
   return {
     ...calculationView(calc, 'calculated', {

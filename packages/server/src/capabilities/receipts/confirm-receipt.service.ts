@@ -1,15 +1,19 @@
-import { checkSpend, type ReceiptCalculation } from '@kopilka/domain/receipts';
 import { computeSpendablePoints } from '@kopilka/domain/ledger';
+import { checkSpend, type ReceiptCalculation } from '@kopilka/domain/receipts';
 import { sql } from 'kysely';
 import type { Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
 import { recordCampaignUsage } from '../campaigns/campaigns.service';
 import { emitEvent } from '../events/events.service';
-import { accrueToWallet, releaseReceiptHolds, spendFromWallet, walletBalance } from '../ledger/ledger.service';
+import {
+  accrueToWallet,
+  releaseReceiptHolds,
+  spendFromWallet,
+  walletBalance,
+} from '../ledger/ledger.service';
 import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
 import { onReceiptConfirmed } from '../tiers/tiers.service';
-import { calculationView } from './receipt-view';
 import {
   loadPricingInputs,
   loadProgramFor,
@@ -17,6 +21,7 @@ import {
   resolveReceiptMember,
   runCalculation,
 } from './receipt-context.service';
+import { calculationView } from './receipt-view';
 import type { ReceiptBodyInput, ReceiptViewType } from './receipts.schemas';
 
 export const CONFIRM_SCOPE = 'receipt.confirm';
@@ -32,82 +37,161 @@ export async function confirmReceipt(
   body: ReceiptBodyInput,
   now: Date,
 ): Promise<{ status: number; body: ReceiptViewType; replayed: boolean }> {
-  const result = await runIdempotent<ReceiptViewType>(trx, { tenantId, scope: CONFIRM_SCOPE, key: body.receiptId, request: body }, async (operationId) => {
-    const occurredAt = occurredAtOf(body, now);
-    const { program, version } = await loadProgramFor(trx, tenantId, occurredAt, now);
-    const member = await resolveReceiptMember(trx, tenantId, body, now);
-    const memberId = member?.memberId ?? null;
-    let wallet: Wallet | null = memberId ? await openWallet(trx, { tenantId, memberId, currency: POINTS }, { now }) : null;
-    const { campaigns, tier } = await loadPricingInputs(trx, tenantId, member?.canEarn ? memberId : null, occurredAt);
-    // Points this receipt reserved at calculate (if any) are its own to spend.
-    const holdId = wallet?.holdsByReceipt.get(body.receiptId);
-    const available = wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now, holdId ? { holdId } : {}) : 0;
-    const requested = body.pointsToSpend ?? 0;
-    // Campaign limits and budgets are counted inside this transaction; if another till exhausted
-    // one meanwhile, the receipt is priced again without it (a few rounds at most).
-    let usable = campaigns;
-    let calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns: usable, now });
-    for (let round = 0; ; round++) {
-      const usage = await recordCampaignUsage(trx, { tenantId, memberId, receiptId: body.receiptId, calculation: calc, now });
-      if (usage.ok) break;
-      if (round >= 5) throw new AppError('conflict', 'Campaign budgets changed while confirming; retry the request.');
-      const exhausted = new Set(usage.exhaustedCampaignIds);
-      usable = usable.filter((c) => !exhausted.has(c.campaignId));
-      calc = runCalculation({ body, occurredAt, member, availablePoints: available, tier, program, campaigns: usable, now });
-    }
-
-    const spendCheck = checkSpend(calc, requested, available);
-    if (!spendCheck.ok) {
-      if (spendCheck.code === 'insufficient_points') {
-        throw new AppError('insufficient_points', `The member has ${Math.max(0, available)} points available; the receipt asks to spend ${requested}.`, {
-          available: Math.max(0, available),
-          requested,
+  const result = await runIdempotent<ReceiptViewType>(
+    trx,
+    { tenantId, scope: CONFIRM_SCOPE, key: body.receiptId, request: body },
+    async (operationId) => {
+      const occurredAt = occurredAtOf(body, now);
+      const { program, version } = await loadProgramFor(trx, tenantId, occurredAt, now);
+      const member = await resolveReceiptMember(trx, tenantId, body, now);
+      const memberId = member?.memberId ?? null;
+      let wallet: Wallet | null = memberId
+        ? await openWallet(trx, { tenantId, memberId, currency: POINTS }, { now })
+        : null;
+      const { campaigns, tier } = await loadPricingInputs(
+        trx,
+        tenantId,
+        member?.canEarn ? memberId : null,
+        occurredAt,
+      );
+      // Points this receipt reserved at calculate (if any) are its own to spend.
+      const holdId = wallet?.holdsByReceipt.get(body.receiptId);
+      const available =
+        wallet && member?.canSpend ? computeSpendablePoints(wallet.state, now, holdId ? { holdId } : {}) : 0;
+      const requested = body.pointsToSpend ?? 0;
+      // Campaign limits and budgets are counted inside this transaction; if another till exhausted
+      // one meanwhile, the receipt is priced again without it (a few rounds at most).
+      let usable = campaigns;
+      let calc = runCalculation({
+        body,
+        occurredAt,
+        member,
+        availablePoints: available,
+        tier,
+        program,
+        campaigns: usable,
+        now,
+      });
+      for (let round = 0; ; round++) {
+        const usage = await recordCampaignUsage(trx, {
+          tenantId,
+          memberId,
+          receiptId: body.receiptId,
+          calculation: calc,
+          now,
+        });
+        if (usage.ok) break;
+        if (round >= 5)
+          throw new AppError('conflict', 'Campaign budgets changed while confirming; retry the request.');
+        const exhausted = new Set(usage.exhaustedCampaignIds);
+        usable = usable.filter((c) => !exhausted.has(c.campaignId));
+        calc = runCalculation({
+          body,
+          occurredAt,
+          member,
+          availablePoints: available,
+          tier,
+          program,
+          campaigns: usable,
+          now,
         });
       }
-      throw new AppError(
-        'points_limit_exceeded',
-        `The program allows at most ${spendCheck.maxPointsToSpend} points on this receipt; it asks to spend ${requested}.`,
-        { maxPointsToSpend: spendCheck.maxPointsToSpend, requested },
-      );
-    }
 
-    const ctx = { operationId, now, receiptId: body.receiptId };
-    let allocation: { lotId: string; points: number }[] = [];
-    let earnLotId: string | null = null;
-    if (wallet && calc.totals.pointsSpent > 0) {
-      const spent = await spendFromWallet(trx, wallet, holdId ? { points: calc.totals.pointsSpent, holdId } : { points: calc.totals.pointsSpent }, ctx);
-      if (!spent.ok) throw new AppError('insufficient_points', `The member has ${spent.available} points available.`, { available: spent.available });
-      wallet = spent.wallet;
-      allocation = spent.allocation;
-    }
-    if (holdId && calc.totals.pointsSpent === 0) await releaseReceiptHolds(trx, tenantId, body.receiptId);
-    if (wallet && member?.canEarn && calc.earn.points > 0) {
-      const earned = await accrueToWallet(trx, wallet, { points: calc.earn.points, activatesAt: calc.earn.activatesAt, expiresAt: calc.earn.expiresAt }, ctx);
-      wallet = earned.wallet;
-      earnLotId = earned.lotId;
-    }
+      const spendCheck = checkSpend(calc, requested, available);
+      if (!spendCheck.ok) {
+        if (spendCheck.code === 'insufficient_points') {
+          throw new AppError(
+            'insufficient_points',
+            `The member has ${Math.max(0, available)} points available; the receipt asks to spend ${requested}.`,
+            {
+              available: Math.max(0, available),
+              requested,
+            },
+          );
+        }
+        throw new AppError(
+          'points_limit_exceeded',
+          `The program allows at most ${spendCheck.maxPointsToSpend} points on this receipt; it asks to spend ${requested}.`,
+          { maxPointsToSpend: spendCheck.maxPointsToSpend, requested },
+        );
+      }
 
-    const balance = wallet ? walletBalance(wallet, now) : null;
-    const view = calculationView(calc, 'confirmed', {
-      memberId,
-      storeId: body.storeId ?? null,
-      terminalId: body.terminalId ?? null,
-      balance: balance ? { available: balance.available, pending: balance.pending } : null,
-      earns: Boolean(member?.canEarn),
-    });
-    await insertReceipt(trx, { tenantId, body, calc, view, memberId, occurredAt, now, programVersion: version, earnLotId, allocation, operationId });
-    if (memberId) {
-      await onReceiptConfirmed(trx, { tenantId, memberId, receiptId: body.receiptId, payableMinor: calc.totals.payableMinor, occurredAt, now });
-    }
-    await emitEvent(trx, {
-      tenantId,
-      type: 'receipt.confirmed',
-      memberId,
-      payload: { receiptId: body.receiptId, memberId, storeId: body.storeId ?? null, totals: view.totals, occurredAt: view.occurredAt },
-      at: now,
-    });
-    return { status: 201, body: view };
-  });
+      const ctx = { operationId, now, receiptId: body.receiptId };
+      let allocation: { lotId: string; points: number }[] = [];
+      let earnLotId: string | null = null;
+      if (wallet && calc.totals.pointsSpent > 0) {
+        const spent = await spendFromWallet(
+          trx,
+          wallet,
+          holdId ? { points: calc.totals.pointsSpent, holdId } : { points: calc.totals.pointsSpent },
+          ctx,
+        );
+        if (!spent.ok)
+          throw new AppError('insufficient_points', `The member has ${spent.available} points available.`, {
+            available: spent.available,
+          });
+        wallet = spent.wallet;
+        allocation = spent.allocation;
+      }
+      if (holdId && calc.totals.pointsSpent === 0) await releaseReceiptHolds(trx, tenantId, body.receiptId);
+      if (wallet && member?.canEarn && calc.earn.points > 0) {
+        const earned = await accrueToWallet(
+          trx,
+          wallet,
+          { points: calc.earn.points, activatesAt: calc.earn.activatesAt, expiresAt: calc.earn.expiresAt },
+          ctx,
+        );
+        wallet = earned.wallet;
+        earnLotId = earned.lotId;
+      }
+
+      const balance = wallet ? walletBalance(wallet, now) : null;
+      const view = calculationView(calc, 'confirmed', {
+        memberId,
+        storeId: body.storeId ?? null,
+        terminalId: body.terminalId ?? null,
+        balance: balance ? { available: balance.available, pending: balance.pending } : null,
+        earns: Boolean(member?.canEarn),
+      });
+      await insertReceipt(trx, {
+        tenantId,
+        body,
+        calc,
+        view,
+        memberId,
+        occurredAt,
+        now,
+        programVersion: version,
+        earnLotId,
+        allocation,
+        operationId,
+      });
+      if (memberId) {
+        await onReceiptConfirmed(trx, {
+          tenantId,
+          memberId,
+          receiptId: body.receiptId,
+          payableMinor: calc.totals.payableMinor,
+          occurredAt,
+          now,
+        });
+      }
+      await emitEvent(trx, {
+        tenantId,
+        type: 'receipt.confirmed',
+        memberId,
+        payload: {
+          receiptId: body.receiptId,
+          memberId,
+          storeId: body.storeId ?? null,
+          totals: view.totals,
+          occurredAt: view.occurredAt,
+        },
+        at: now,
+      });
+      return { status: 201, body: view };
+    },
+  );
   return { status: result.status, body: result.body, replayed: result.replayed };
 }
 

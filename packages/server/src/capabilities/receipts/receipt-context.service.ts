@@ -1,7 +1,7 @@
 import type { Program } from '@kopilka/domain/program';
 import {
-  type Campaign,
   type CalculateReceiptInput,
+  type Campaign,
   calculateReceipt,
   checkOccurredAt,
   type MemberTier,
@@ -38,14 +38,23 @@ export function throwReceiptProblems(problems: readonly ReceiptProblem[]): never
     );
   }
   const details = problems.map((p) => ({ field: apiField(p.field), message: p.message, code: p.code }));
-  throw new AppError('validation_failed', `The receipt is invalid: ${problems.map((p) => p.message).join('; ')}`, details);
+  throw new AppError(
+    'validation_failed',
+    `The receipt is invalid: ${problems.map((p) => p.message).join('; ')}`,
+    details,
+  );
 }
 
 export function occurredAtOf(body: ReceiptBodyInput, now: Date): Date {
   return body.occurredAt ? new Date(body.occurredAt) : now;
 }
 
-export async function loadProgramFor(db: DbOrTrx, tenantId: string, occurredAt: Date, now: Date): Promise<{ program: Program; version: number }> {
+export async function loadProgramFor(
+  db: DbOrTrx,
+  tenantId: string,
+  occurredAt: Date,
+  now: Date,
+): Promise<{ program: Program; version: number }> {
   const { program, version } = await getProgramAt(db, tenantId, occurredAt);
   const check = checkOccurredAt(occurredAt, now, program);
   if (!check.ok) {
@@ -62,20 +71,29 @@ export async function loadProgramFor(db: DbOrTrx, tenantId: string, occurredAt: 
  * Who the receipt is for, and what they may do: blocked members neither earn nor spend; spending
  * by phone needs a verified one-time code (contract: 403 verification_required).
  */
-export async function resolveReceiptMember(db: DbOrTrx, tenantId: string, body: ReceiptBodyInput, now: Date): Promise<ResolvedMember | null> {
+export async function resolveReceiptMember(
+  db: DbOrTrx,
+  tenantId: string,
+  body: ReceiptBodyInput,
+  now: Date,
+): Promise<ResolvedMember | null> {
   const ref = body.member;
   if (!ref) return null;
   const given = (['memberId', 'cardNumber', 'qrToken', 'phone'] as const).filter((k) => ref[k] !== undefined);
   if (given.length !== 1) {
-    throw new AppError('validation_failed', 'Identify the member by exactly one of memberId, cardNumber, qrToken or phone.', [
-      { field: 'body.member', message: 'must have exactly one of memberId, cardNumber, qrToken, phone' },
-    ]);
+    throw new AppError(
+      'validation_failed',
+      'Identify the member by exactly one of memberId, cardNumber, qrToken or phone.',
+      [{ field: 'body.member', message: 'must have exactly one of memberId, cardNumber, qrToken, phone' }],
+    );
   }
   const key = given[0]!;
   const resolved = await resolveMemberRef(
     db,
     tenantId,
-    key === 'phone' ? { phone: ref.phone!, ...(ref.otp ? { otp: ref.otp } : {}) } : ({ [key]: ref[key] } as { memberId: string }),
+    key === 'phone'
+      ? { phone: ref.phone!, ...(ref.otp ? { otp: ref.otp } : {}) }
+      : ({ [key]: ref[key] } as { memberId: string }),
     now,
   );
   const active = resolved.status === 'active';
@@ -87,12 +105,27 @@ export async function resolveReceiptMember(db: DbOrTrx, tenantId: string, body: 
         'To pay with points for a member found by phone, send the one-time code: request it with POST /v1/verifications and pass member.otp.',
       );
     }
-    if (!active) throw new AppError('unprocessable', `Member ${resolved.memberId} is ${resolved.status} and cannot pay with points.`, { memberStatus: resolved.status });
+    if (!active)
+      throw new AppError(
+        'unprocessable',
+        `Member ${resolved.memberId} is ${resolved.status} and cannot pay with points.`,
+        { memberStatus: resolved.status },
+      );
   }
-  return { memberId: resolved.memberId, canEarn: active, canSpend: active && spendIdentified, identifiedBy: resolved.identifiedBy };
+  return {
+    memberId: resolved.memberId,
+    canEarn: active,
+    canSpend: active && spendIdentified,
+    identifiedBy: resolved.identifiedBy,
+  };
 }
 
-export async function loadPricingInputs(db: DbOrTrx, tenantId: string, memberId: string | null, occurredAt: Date): Promise<{ campaigns: Campaign[]; tier: MemberTier | null }> {
+export async function loadPricingInputs(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string | null,
+  occurredAt: Date,
+): Promise<{ campaigns: Campaign[]; tier: MemberTier | null }> {
   const [campaigns, tier] = await Promise.all([
     findActiveCampaigns(db, tenantId, occurredAt),
     memberId ? findMemberTier(db, tenantId, memberId, occurredAt) : Promise.resolve(null),
@@ -112,8 +145,13 @@ export function runCalculation(input: {
 }): ReceiptCalculation {
   const { body } = input;
   // A blocked member's receipt is priced like an anonymous one: no tier, no earning, no spending.
-  const member: CalculateReceiptInput['member'] =
-    input.member && input.member.canEarn ? { memberId: input.member.memberId, availablePoints: input.member.canSpend ? input.availablePoints : 0, tier: input.tier } : null;
+  const member: CalculateReceiptInput['member'] = input.member?.canEarn
+    ? {
+        memberId: input.member.memberId,
+        availablePoints: input.member.canSpend ? input.availablePoints : 0,
+        tier: input.tier,
+      }
+    : null;
   const result = calculateReceipt({
     receipt: {
       receiptId: body.receiptId,
@@ -121,7 +159,13 @@ export function runCalculation(input: {
       storeId: body.storeId ?? null,
       terminalId: body.terminalId ?? null,
       channel: body.channel ?? null,
-      lines: body.lines.map((l) => ({ lineId: l.lineId, sku: l.sku ?? '', category: l.category ?? '', quantity: l.quantity, amountMinor: l.amountMinor })),
+      lines: body.lines.map((l) => ({
+        lineId: l.lineId,
+        sku: l.sku ?? '',
+        category: l.category ?? '',
+        quantity: l.quantity,
+        amountMinor: l.amountMinor,
+      })),
       coupons: body.coupons ?? [],
       pointsToSpend: body.pointsToSpend ?? 0,
     },

@@ -1,12 +1,22 @@
 import type { ReceiptCalculation } from '@kopilka/domain/receipts';
-import type { ReceiptLineRow, ReceiptRefundRow, ReceiptRow } from './receipts.table';
-import type { ReceiptViewType } from './receipts.schemas';
 import { formatQuantityMilli } from '@kopilka/domain/receipts';
+import type { ReceiptViewType } from './receipts.schemas';
+import type { ReceiptLineRow, ReceiptRefundRow, ReceiptRow } from './receipts.table';
 
 export type Balance = { available: number; pending: number } | null;
 
 /** The contract's receipt body from a fresh calculation (calculate and confirm answer with it). */
-export function calculationView(calc: ReceiptCalculation, status: string, extra: { memberId: string | null; storeId: string | null; terminalId: string | null; balance: Balance; earns: boolean }): ReceiptViewType {
+export function calculationView(
+  calc: ReceiptCalculation,
+  status: string,
+  extra: {
+    memberId: string | null;
+    storeId: string | null;
+    terminalId: string | null;
+    balance: Balance;
+    earns: boolean;
+  },
+): ReceiptViewType {
   return {
     receiptId: calc.receiptId,
     status,
@@ -32,14 +42,21 @@ export function calculationView(calc: ReceiptCalculation, status: string, extra:
     earn: {
       points: calc.earn.points,
       activatesAt: extra.earns && calc.earn.points > 0 ? calc.earn.activatesAt.toISOString() : null,
-      expiresAt: extra.earns && calc.earn.points > 0 && calc.earn.expiresAt ? calc.earn.expiresAt.toISOString() : null,
+      expiresAt:
+        extra.earns && calc.earn.points > 0 && calc.earn.expiresAt ? calc.earn.expiresAt.toISOString() : null,
     },
     coupons: { applied: [...calc.coupons.applied], unused: [...calc.coupons.unused] },
     balance: extra.balance,
   };
 }
 
-export type StoredRefundLine = { lineId: string; quantity: string; amountMinor: number; pointsReturned: number; pointsRevoked: number };
+export type StoredRefundLine = {
+  lineId: string;
+  quantity: string;
+  amountMinor: number;
+  pointsReturned: number;
+  pointsRevoked: number;
+};
 
 export function refundRowView(r: ReceiptRefundRow) {
   return {
@@ -55,7 +72,11 @@ export function refundRowView(r: ReceiptRefundRow) {
 }
 
 /** A stored receipt as GET /v1/receipts/{id} shows it: figures as confirmed, status and refunds now. */
-export function storedReceiptView(r: ReceiptRow, lines: ReceiptLineRow[], refunds: ReceiptRefundRow[]): ReceiptViewType {
+export function storedReceiptView(
+  r: ReceiptRow,
+  lines: ReceiptLineRow[],
+  refunds: ReceiptRefundRow[],
+): ReceiptViewType {
   const earn = r.earn as { points: number; activatesAt: string | null; expiresAt: string | null };
   return {
     receiptId: r.id,

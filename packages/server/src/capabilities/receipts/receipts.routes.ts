@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { inTransaction } from '../../platform/db';
-import { releaseReceiptHolds } from '../ledger/ledger.service';
 import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, Id } from '../../platform/schemas';
+import { releaseReceiptHolds } from '../ledger/ledger.service';
 import { calculateReceiptPreview } from './calculate-receipt.service';
 import { confirmReceipt } from './confirm-receipt.service';
-import { refundReceipt } from './refund-receipt.service';
-import { getReceiptOrThrow, listReceipts } from './receipts-query.service';
 import { ReceiptBody, ReceiptListQuery, ReceiptView, RefundBody, RefundResult } from './receipts.schemas';
+import { getReceiptOrThrow, listReceipts } from './receipts-query.service';
+import { refundReceipt } from './refund-receipt.service';
 
 const ReceiptParams = Type.Object({ receiptId: Id() });
 
@@ -18,7 +18,8 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['receipts'],
         summary: 'Price a receipt: discounts, points that may pay, points to earn. Writes nothing.',
-        description: 'pointsToSpend is applied up to what the program allows; totals.maxPointsToSpend reports the cap. Line figures add up exactly to the totals.',
+        description:
+          'pointsToSpend is applied up to what the program allows; totals.maxPointsToSpend reports the cap. Line figures add up exactly to the totals.',
         body: ReceiptBody,
         response: { 200: ReceiptView, ...errorResponses },
       },
@@ -43,7 +44,9 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'receipts:write');
-      const result = await inTransaction(deps.db, (trx) => confirmReceipt(trx, p.tenantId, request.body, deps.now()));
+      const result = await inTransaction(deps.db, (trx) =>
+        confirmReceipt(trx, p.tenantId, request.body, deps.now()),
+      );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).send(result.body);
     },
@@ -67,7 +70,14 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
 
   app.get(
     '/receipts/:receiptId',
-    { schema: { tags: ['receipts'], summary: 'A confirmed receipt with its lines, status and refunds', params: ReceiptParams, response: { 200: ReceiptView, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['receipts'],
+        summary: 'A confirmed receipt with its lines, status and refunds',
+        params: ReceiptParams,
+        response: { 200: ReceiptView, ...errorResponses },
+      },
+    },
     async (request) => {
       const p = principalOf(request, 'receipts:read');
       return getReceiptOrThrow(deps.db, p.tenantId, request.params.receiptId);
@@ -76,7 +86,13 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
 
   app.get(
     '/receipts',
-    { schema: { tags: ['receipts'], summary: 'Receipts, newest first; filter by member, store and time', querystring: ReceiptListQuery } },
+    {
+      schema: {
+        tags: ['receipts'],
+        summary: 'Receipts, newest first; filter by member, store and time',
+        querystring: ReceiptListQuery,
+      },
+    },
     async (request) => {
       const p = principalOf(request, 'receipts:read');
       return listReceipts(deps.db, p.tenantId, { ...request.query, limit: request.query.limit ?? 50 });
@@ -88,8 +104,10 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
     {
       schema: {
         tags: ['receipts'],
-        summary: 'Refund lines (or everything not yet refunded): points that paid go back to their lots, earned points are revoked',
-        description: 'Idempotent by refundId. Per line, proportional to the refunded quantity; all refunds of a line add up exactly to its figures.',
+        summary:
+          'Refund lines (or everything not yet refunded): points that paid go back to their lots, earned points are revoked',
+        description:
+          'Idempotent by refundId. Per line, proportional to the refunded quantity; all refunds of a line add up exactly to its figures.',
         params: ReceiptParams,
         body: RefundBody,
         response: { 200: RefundResult, 201: RefundResult, ...errorResponses },
@@ -98,7 +116,17 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
     async (request, reply) => {
       const p = principalOf(request, 'receipts:write');
       const r = await inTransaction(deps.db, (trx) =>
-        refundReceipt(trx, p.tenantId, { kind: 'refund', receiptId: request.params.receiptId, refundId: request.body.refundId, lines: request.body.lines }, deps.now()),
+        refundReceipt(
+          trx,
+          p.tenantId,
+          {
+            kind: 'refund',
+            receiptId: request.params.receiptId,
+            refundId: request.body.refundId,
+            lines: request.body.lines,
+          },
+          deps.now(),
+        ),
       );
       if (r.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(r.status).send(r.body);
@@ -118,7 +146,16 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
     async (request, reply) => {
       const p = principalOf(request, 'receipts:write');
       const r = await inTransaction(deps.db, (trx) =>
-        refundReceipt(trx, p.tenantId, { kind: 'cancel', receiptId: request.params.receiptId, refundId: `cancel:${request.params.receiptId}` }, deps.now()),
+        refundReceipt(
+          trx,
+          p.tenantId,
+          {
+            kind: 'cancel',
+            receiptId: request.params.receiptId,
+            refundId: `cancel:${request.params.receiptId}`,
+          },
+          deps.now(),
+        ),
       );
       if (r.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(r.status).send(r.body);

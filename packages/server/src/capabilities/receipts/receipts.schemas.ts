@@ -1,32 +1,57 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Id, IsoDateTime } from '../../platform/schemas';
 
-const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description ? { description } : {}) });
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ maxLength, ...(description ? { description } : {}) });
 
 export const ReceiptMemberRef = Type.Object(
   {
     memberId: Type.Optional(Id('Kopilka member id')),
-    cardNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Loyalty card number (plastic or virtual)' })),
-    qrToken: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: "Rotating code from the member's cabinet" })),
-    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 32, description: 'Any common format; normalized to E.164' })),
-    otp: Type.Optional(Type.String({ minLength: 4, maxLength: 12, description: 'One-time code from POST /v1/verifications; needed to spend points by phone' })),
+    cardNumber: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'Loyalty card number (plastic or virtual)' }),
+    ),
+    qrToken: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: "Rotating code from the member's cabinet" }),
+    ),
+    phone: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 32, description: 'Any common format; normalized to E.164' }),
+    ),
+    otp: Type.Optional(
+      Type.String({
+        minLength: 4,
+        maxLength: 12,
+        description: 'One-time code from POST /v1/verifications; needed to spend points by phone',
+      }),
+    ),
   },
-  { description: 'Exactly one of memberId, cardNumber, qrToken or phone (with otp to spend points). Absent = anonymous receipt.' },
+  {
+    description:
+      'Exactly one of memberId, cardNumber, qrToken or phone (with otp to spend points). Absent = anonymous receipt.',
+  },
 );
 
 export const ReceiptLineBody = Type.Object({
   lineId: Id('Unique within the receipt'),
   sku: Type.Optional(Text(128, 'Free text')),
   category: Type.Optional(Text(128, 'Free text; campaign and exclusion rules match it')),
-  quantity: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,3})?$' })], {
-    description: '> 0, up to 3 decimals',
+  quantity: Type.Union(
+    [Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,3})?$' })],
+    {
+      description: '> 0, up to 3 decimals',
+    },
+  ),
+  amountMinor: Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000_000_000,
+    description: 'Line total before loyalty effects, minor units',
   }),
-  amountMinor: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'Line total before loyalty effects, minor units' }),
 });
 
 export const ReceiptBody = Type.Object({
   receiptId: Id('Your id for the receipt; confirm is idempotent by it'),
-  occurredAt: Type.Optional(IsoDateTime('When the sale happened; defaults to now; offline tills send the real time')),
+  occurredAt: Type.Optional(
+    IsoDateTime('When the sale happened; defaults to now; offline tills send the real time'),
+  ),
   storeId: Type.Optional(Text(128)),
   terminalId: Type.Optional(Text(128)),
   channel: Type.Optional(Type.Union([Type.Literal('pos'), Type.Literal('web'), Type.Literal('app')])),
@@ -86,7 +111,15 @@ export const RefundView = Type.Object({
   pointsReturned: Type.Integer(),
   pointsRevoked: Type.Integer(),
   pointsWrittenOff: Type.Integer(),
-  lines: Type.Array(Type.Object({ lineId: Type.String(), quantity: Type.String(), amountMinor: Type.Integer(), pointsReturned: Type.Integer(), pointsRevoked: Type.Integer() })),
+  lines: Type.Array(
+    Type.Object({
+      lineId: Type.String(),
+      quantity: Type.String(),
+      amountMinor: Type.Integer(),
+      pointsReturned: Type.Integer(),
+      pointsRevoked: Type.Integer(),
+    }),
+  ),
 });
 
 export const ReceiptView = Type.Object({
@@ -107,7 +140,12 @@ export const ReceiptView = Type.Object({
   coupons: Type.Object({ applied: Type.Array(Type.String()), unused: Type.Array(Type.String()) }),
   balance: Type.Union([BalanceView, Type.Null()]),
   refunds: Type.Optional(Type.Array(RefundView)),
-  hold: Type.Optional(Type.Union([Type.Object({ holdId: Type.String(), points: Type.Integer(), expiresAt: Type.String() }), Type.Null()])),
+  hold: Type.Optional(
+    Type.Union([
+      Type.Object({ holdId: Type.String(), points: Type.Integer(), expiresAt: Type.String() }),
+      Type.Null(),
+    ]),
+  ),
   confirmedAt: Type.Optional(Type.String()),
 });
 export type ReceiptViewType = Static<typeof ReceiptView>;
@@ -118,7 +156,10 @@ export const RefundBody = Type.Object({
     Type.Array(
       Type.Object({
         lineId: Id(),
-        quantity: Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,3})?$' })]),
+        quantity: Type.Union([
+          Type.Number({ exclusiveMinimum: 0 }),
+          Type.String({ pattern: '^[0-9]{1,9}(\\.[0-9]{1,3})?$' }),
+        ]),
       }),
       { minItems: 1, maxItems: 1000 },
     ),

@@ -15,7 +15,15 @@ describeEachEngine('demo program', (engine) => {
   });
 
   it('posts members, receipts and refunds through the real paths and leaves a clean ledger', async () => {
-    const summary = await loadDemoProgram({ db: t.db, tenantId: t.tenant.tenantId, logger: createLogger({ LOG_LEVEL: 'silent' }), now: t.clock.now, jobs: jobDefinitions, members: 40, days: 20 });
+    const summary = await loadDemoProgram({
+      db: t.db,
+      tenantId: t.tenant.tenantId,
+      logger: createLogger({ LOG_LEVEL: 'silent' }),
+      now: t.clock.now,
+      jobs: jobDefinitions,
+      members: 40,
+      days: 20,
+    });
     expect(summary.members).toBe(40);
     expect(summary.receipts).toBeGreaterThan(150);
     const receipts = (await t.call({ method: 'GET', url: '/v1/receipts?limit=500' })).json();

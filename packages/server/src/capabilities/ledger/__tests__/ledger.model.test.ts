@@ -20,7 +20,15 @@ import { createLogger } from '../../../platform/logger';
 import { describeEachEngine } from '../../../testing/engines';
 import { seedTenant } from '../../../testing/test-app';
 import { ledgerJobs } from '../ledger.jobs';
-import { accrueToWallet, adjustPoints, createInternalOperation, getBalance, returnToWallet, revokeFromWallet, spendFromWallet } from '../ledger.service';
+import {
+  accrueToWallet,
+  adjustPoints,
+  createInternalOperation,
+  getBalance,
+  returnToWallet,
+  revokeFromWallet,
+  spendFromWallet,
+} from '../ledger.service';
 import { openWallet, type WalletRef } from '../wallet.service';
 import { verify, walletRef } from './ledger-fixtures';
 
@@ -41,7 +49,10 @@ type Model = {
   expired: Map<string, number>;
 };
 
-function trackExpired(m: Model, plan: { postings: { from: string; to: string; points: number; lotId?: string }[] }) {
+function trackExpired(
+  m: Model,
+  plan: { postings: { from: string; to: string; points: number; lotId?: string }[] },
+) {
   for (const p of plan.postings) {
     if (!p.lotId) continue;
     if (p.to === 'expired') m.expired.set(p.lotId, (m.expired.get(p.lotId) ?? 0) + p.points);
@@ -50,14 +61,28 @@ function trackExpired(m: Model, plan: { postings: { from: string; to: string; po
 }
 type Real = { db: Db; ref: WalletRef; tenantId: string };
 
-async function tx<T>(r: Real, scope: string, fn: (trx: Parameters<Parameters<typeof inTransaction>[1]>[0], operationId: string) => Promise<T>) {
+async function tx<T>(
+  r: Real,
+  scope: string,
+  fn: (trx: Parameters<Parameters<typeof inTransaction>[1]>[0], operationId: string) => Promise<T>,
+) {
   return inTransaction(r.db, async (trx) => fn(trx, await createInternalOperation(trx, r.tenantId, scope)));
 }
 
 async function check(m: Model, r: Real) {
-  const rows = await r.db.selectFrom('lot').select(['id', 'remaining', 'bucket']).where('member_id', '=', r.ref.memberId).execute();
-  const real = Object.fromEntries(rows.filter((l) => l.remaining > 0 || l.bucket === 'pending').map((l) => [l.id, [l.remaining, l.bucket]]));
-  const model = Object.fromEntries(m.state.lots.filter((l) => l.remaining > 0 || l.bucket === 'pending').map((l) => [l.lotId, [l.remaining, l.bucket]]));
+  const rows = await r.db
+    .selectFrom('lot')
+    .select(['id', 'remaining', 'bucket'])
+    .where('member_id', '=', r.ref.memberId)
+    .execute();
+  const real = Object.fromEntries(
+    rows.filter((l) => l.remaining > 0 || l.bucket === 'pending').map((l) => [l.id, [l.remaining, l.bucket]]),
+  );
+  const model = Object.fromEntries(
+    m.state.lots
+      .filter((l) => l.remaining > 0 || l.bucket === 'pending')
+      .map((l) => [l.lotId, [l.remaining, l.bucket]]),
+  );
   expect(real).toEqual(model);
   const b = computeBalance(m.state.lots, m.state.debt, m.now);
   expect(await getBalance(r.db, r.tenantId, r.ref.memberId, m.now)).toEqual({
@@ -68,16 +93,31 @@ async function check(m: Model, r: Real) {
 }
 
 class Accrue implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly points: number, readonly pendingDays: number, readonly expiryDays: number | null) {}
+  constructor(
+    readonly points: number,
+    readonly pendingDays: number,
+    readonly expiryDays: number | null,
+  ) {}
   check = () => true;
   async run(m: Model, r: Real) {
     const activatesAt = new Date(m.now.getTime() + this.pendingDays * DAY);
-    const expiresAt = this.expiryDays === null ? null : new Date(activatesAt.getTime() + this.expiryDays * DAY);
+    const expiresAt =
+      this.expiryDays === null ? null : new Date(activatesAt.getTime() + this.expiryDays * DAY);
     const lotId = await tx(r, 'model:accrue', async (trx, operationId) => {
       const w = await openWallet(trx, r.ref, { now: m.now });
-      return (await accrueToWallet(trx, w, { points: this.points, activatesAt, expiresAt }, { operationId, now: m.now })).lotId!;
+      return (
+        await accrueToWallet(
+          trx,
+          w,
+          { points: this.points, activatesAt, expiresAt },
+          { operationId, now: m.now },
+        )
+      ).lotId!;
     });
-    m.state = applyLedgerPlan(m.state, planAccrual(m.state, { lotId, points: this.points, activatesAt, expiresAt }, m.now));
+    m.state = applyLedgerPlan(
+      m.state,
+      planAccrual(m.state, { lotId, points: this.points, activatesAt, expiresAt }, m.now),
+    );
     m.accruals.push({ lotId, amount: this.points, revoked: 0 });
     await check(m, r);
   }
@@ -89,7 +129,14 @@ class Spend implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     const expected = planSpend(m.state, { points: this.points }, m.now);
-    const result = await tx(r, 'model:spend', async (trx, operationId) => spendFromWallet(trx, await openWallet(trx, r.ref, { now: m.now }), { points: this.points }, { operationId, now: m.now }));
+    const result = await tx(r, 'model:spend', async (trx, operationId) =>
+      spendFromWallet(
+        trx,
+        await openWallet(trx, r.ref, { now: m.now }),
+        { points: this.points },
+        { operationId, now: m.now },
+      ),
+    );
     expect(result.ok).toBe(expected.ok);
     if (result.ok && expected.ok) {
       expect(result.allocation).toEqual(expected.allocation);
@@ -102,11 +149,15 @@ class Spend implements fc.AsyncCommand<Model, Real> {
 }
 
 class ReturnSpend implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly index: number, readonly percent: number) {}
+  constructor(
+    readonly index: number,
+    readonly percent: number,
+  ) {}
   check = (m: Readonly<Model>) => m.spends.length > 0;
   async run(m: Model, r: Real) {
     const spend = m.spends[this.index % m.spends.length]!;
-    const left = spend.allocation.reduce((s, a) => s + a.points, 0) - spend.returned.reduce((s, a) => s + a.points, 0);
+    const left =
+      spend.allocation.reduce((s, a) => s + a.points, 0) - spend.returned.reduce((s, a) => s + a.points, 0);
     const points = Math.ceil((left * this.percent) / 100);
     if (points === 0) return;
     const lots = allocateSpendReturn({ spent: spend.allocation, returned: spend.returned, points });
@@ -122,7 +173,11 @@ class ReturnSpend implements fc.AsyncCommand<Model, Real> {
 }
 
 class Revoke implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly index: number, readonly percent: number, readonly policy: 'debt' | 'clamp') {}
+  constructor(
+    readonly index: number,
+    readonly percent: number,
+    readonly policy: 'debt' | 'clamp',
+  ) {}
   check = (m: Readonly<Model>) => m.accruals.length > 0;
   async run(m: Model, r: Real) {
     const accrual = m.accruals[this.index % m.accruals.length]!;
@@ -130,9 +185,23 @@ class Revoke implements fc.AsyncCommand<Model, Real> {
     if (points === 0) return;
     await tx(r, 'model:revoke', async (trx, operationId) => {
       const w = await openWallet(trx, r.ref, { now: m.now, extraLotIds: [accrual.lotId] });
-      await revokeFromWallet(trx, w, { lotId: accrual.lotId, points, policy: this.policy }, { operationId, now: m.now });
+      await revokeFromWallet(
+        trx,
+        w,
+        { lotId: accrual.lotId, points, policy: this.policy },
+        { operationId, now: m.now },
+      );
     });
-    const plan = planRevocation(m.state, { lotId: accrual.lotId, points, policy: this.policy, expiredFromLot: m.expired.get(accrual.lotId) ?? 0 }, m.now);
+    const plan = planRevocation(
+      m.state,
+      {
+        lotId: accrual.lotId,
+        points,
+        policy: this.policy,
+        expiredFromLot: m.expired.get(accrual.lotId) ?? 0,
+      },
+      m.now,
+    );
     m.state = applyLedgerPlan(m.state, plan);
     trackExpired(m, plan);
     accrual.revoked += points;
@@ -149,10 +218,20 @@ class Adjust implements fc.AsyncCommand<Model, Real> {
     let lotId = '';
     try {
       await tx(r, 'model:adjust', async (trx, operationId) => {
-        await adjustPoints(trx, r.ref, { points: this.points, reason: 'model', expiresAt: null }, { operationId, now: m.now });
+        await adjustPoints(
+          trx,
+          r.ref,
+          { points: this.points, reason: 'model', expiresAt: null },
+          { operationId, now: m.now },
+        );
       });
       if (this.points > 0) {
-        const last = await r.db.selectFrom('lot').select('id').where('member_id', '=', r.ref.memberId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+        const last = await r.db
+          .selectFrom('lot')
+          .select('id')
+          .where('member_id', '=', r.ref.memberId)
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
         lotId = last.id;
       }
     } catch (err) {
@@ -172,7 +251,11 @@ class Advance implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     m.now = new Date(m.now.getTime() + this.hours * 3_600_000);
-    await createJobRunner({ db: r.db, logger: createLogger({ LOG_LEVEL: 'silent' }), jobs: ledgerJobs }).runAll(m.now);
+    await createJobRunner({
+      db: r.db,
+      logger: createLogger({ LOG_LEVEL: 'silent' }),
+      jobs: ledgerJobs,
+    }).runAll(m.now);
     m.state = applyLedgerPlan(m.state, planActivation(m.state, m.now));
     const expiry = planExpiry(m.state, m.now);
     m.state = applyLedgerPlan(m.state, expiry);
@@ -183,11 +266,18 @@ class Advance implements fc.AsyncCommand<Model, Real> {
 }
 
 const commands = [
-  fc.tuple(fc.integer({ min: 1, max: 500 }), fc.constantFrom(0, 0, 1, 14), fc.constantFrom(null, 1, 30, 365)).map(([p, d, e]) => new Accrue(p, d, e)),
+  fc
+    .tuple(fc.integer({ min: 1, max: 500 }), fc.constantFrom(0, 0, 1, 14), fc.constantFrom(null, 1, 30, 365))
+    .map(([p, d, e]) => new Accrue(p, d, e)),
   fc.integer({ min: 1, max: 400 }).map((p) => new Spend(p)),
   fc.tuple(fc.nat(), fc.integer({ min: 1, max: 100 })).map(([i, p]) => new ReturnSpend(i, p)),
-  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 100 }), fc.constantFrom('debt' as const, 'clamp' as const)).map(([i, p, pol]) => new Revoke(i, p, pol)),
-  fc.integer({ min: -300, max: 300 }).filter((p) => p !== 0).map((p) => new Adjust(p)),
+  fc
+    .tuple(fc.nat(), fc.integer({ min: 1, max: 100 }), fc.constantFrom('debt' as const, 'clamp' as const))
+    .map(([i, p, pol]) => new Revoke(i, p, pol)),
+  fc
+    .integer({ min: -300, max: 300 })
+    .filter((p) => p !== 0)
+    .map((p) => new Adjust(p)),
   fc.integer({ min: 1, max: 24 * 40 }).map((h) => new Advance(h)),
 ];
 
@@ -206,11 +296,22 @@ describeEachEngine('ledger model-based test', (engine) => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 25 }), async (cmds) => {
         // A fresh member per run, all runs on one database: the jobs also see the other runs' members.
-        const model: Model = { state: { lots: [], debt: 0 }, now: new Date('2026-11-01T00:00:00Z'), spends: [], accruals: [], expired: new Map() };
+        const model: Model = {
+          state: { lots: [], debt: 0 },
+          now: new Date('2026-11-01T00:00:00Z'),
+          spends: [],
+          accruals: [],
+          expired: new Map(),
+        };
         const real: Real = { db: h.db, ref: walletRef(tenantId), tenantId };
         await fc.asyncModelRun(() => ({ model, real }), cmds);
       }),
-      { numRuns: Number(process.env.KOPILKA_MODEL_RUNS ?? 25), ...(seed !== undefined ? { seed } : {}), ...(path ? { path } : {}), endOnFailure: true },
+      {
+        numRuns: Number(process.env.KOPILKA_MODEL_RUNS ?? 25),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(path ? { path } : {}),
+        endOnFailure: true,
+      },
     );
     // The clamp and debt policies mix across runs, so verify under the lenient one.
     expect((await verify(h.db, tenantId, 'debt')).problems).toEqual([]);

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../../platform/db';
 import { createJobRunner } from '../../../platform/jobs';
 import { createLogger } from '../../../platform/logger';
-import type { DatabaseHandle } from '../../../platform/db';
 import { describeEachEngine } from '../../../testing/engines';
 import { seedTenant } from '../../../testing/test-app';
 import { ledgerJobs } from '../ledger.jobs';
@@ -14,7 +14,8 @@ const DAY = 86_400_000;
 describeEachEngine('ledger service', (engine) => {
   let h: DatabaseHandle;
   let tenantId: string;
-  const jobs = () => createJobRunner({ db: h.db, logger: createLogger({ LOG_LEVEL: 'silent' }), jobs: ledgerJobs });
+  const jobs = () =>
+    createJobRunner({ db: h.db, logger: createLogger({ LOG_LEVEL: 'silent' }), jobs: ledgerJobs });
 
   beforeAll(async () => {
     h = await engine.open();
@@ -87,25 +88,44 @@ describeEachEngine('ledger service', (engine) => {
     expect(before.find((r) => r.job === 'ledger.activate_pending')?.processed).toBe(0);
     const at = await jobs().runAll(activatesAt);
     expect(at.find((r) => r.job === 'ledger.activate_pending')?.processed).toBe(1);
-    expect((await jobs().runAll(activatesAt)).find((r) => r.job === 'ledger.activate_pending')?.processed).toBe(0);
-    expect(await getBalance(h.db, tenantId, ref.memberId, activatesAt)).toMatchObject({ available: 25, pending: 0 });
+    expect(
+      (await jobs().runAll(activatesAt)).find((r) => r.job === 'ledger.activate_pending')?.processed,
+    ).toBe(0);
+    expect(await getBalance(h.db, tenantId, ref.memberId, activatesAt)).toMatchObject({
+      available: 25,
+      pending: 0,
+    });
 
     const warned = await jobs().runAll(new Date(expiresAt.getTime() - 3 * DAY));
     expect(warned.find((r) => r.job === 'ledger.expiring_warning')?.processed).toBeGreaterThanOrEqual(1);
-    const events = await h.db.selectFrom('event_outbox').selectAll().where('member_id', '=', ref.memberId).execute();
+    const events = await h.db
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('member_id', '=', ref.memberId)
+      .execute();
     expect(events).toHaveLength(1);
     expect(events[0]?.payload).toMatchObject({ points: 25, expiresAt: '2026-12-31T21:00:00Z' });
     await jobs().runAll(new Date(expiresAt.getTime() - 2 * DAY));
-    expect(await h.db.selectFrom('event_outbox').selectAll().where('member_id', '=', ref.memberId).execute()).toHaveLength(1);
+    expect(
+      await h.db.selectFrom('event_outbox').selectAll().where('member_id', '=', ref.memberId).execute(),
+    ).toHaveLength(1);
 
     // A spend never takes points past their expiry, even before the expiry job posts it.
     await expect(spend(h.db, ref, 1, expiresAt)).rejects.toThrow();
     await jobs().runAll(new Date(expiresAt.getTime() - 1));
-    expect((await getBalance(h.db, tenantId, ref.memberId, new Date(expiresAt.getTime() - 1))).available).toBe(25);
+    expect(
+      (await getBalance(h.db, tenantId, ref.memberId, new Date(expiresAt.getTime() - 1))).available,
+    ).toBe(25);
     const ran = await jobs().runAll(expiresAt);
     expect(ran.find((r) => r.job === 'ledger.expire')?.processed).toBeGreaterThanOrEqual(1);
-    expect(await getBalance(h.db, tenantId, ref.memberId, expiresAt)).toMatchObject({ available: 0, pending: 0 });
-    const kinds = (await listHistory(h.db, tenantId, ref.memberId, { limit: 10 })).items.map((e) => [e.kind, e.points]);
+    expect(await getBalance(h.db, tenantId, ref.memberId, expiresAt)).toMatchObject({
+      available: 0,
+      pending: 0,
+    });
+    const kinds = (await listHistory(h.db, tenantId, ref.memberId, { limit: 10 })).items.map((e) => [
+      e.kind,
+      e.points,
+    ]);
     expect(kinds).toEqual([
       ['expire', -25],
       ['activate', 25],
@@ -138,11 +158,21 @@ describeEachEngine('ledger service', (engine) => {
     const ref = walletRef(tenantId);
     const now = new Date('2026-11-03T00:00:00Z');
     await accrue(h.db, ref, 10, now);
-    await h.db.updateTable('account').set({ balance: 11 }).where('member_id', '=', ref.memberId).where('kind', '=', 'available').execute();
+    await h.db
+      .updateTable('account')
+      .set({ balance: 11 })
+      .where('member_id', '=', ref.memberId)
+      .where('kind', '=', 'available')
+      .execute();
     const report = await verify(h.db, tenantId);
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => p.code)).toContain('balance_mismatch');
-    await h.db.updateTable('account').set({ balance: 10 }).where('member_id', '=', ref.memberId).where('kind', '=', 'available').execute();
+    await h.db
+      .updateTable('account')
+      .set({ balance: 10 })
+      .where('member_id', '=', ref.memberId)
+      .where('kind', '=', 'available')
+      .execute();
     expect((await verify(h.db, tenantId)).ok).toBe(true);
   });
 
@@ -164,7 +194,9 @@ describeEachEngine('ledger service', (engine) => {
     const b = walletRef(tenantId);
     await accrue(h.db, a, 100, now);
     await accrue(h.db, b, 100, now);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? spend(h.db, a, 1, now) : spend(h.db, b, 1, now))));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? spend(h.db, a, 1, now) : spend(h.db, b, 1, now))),
+    );
     expect((await getBalance(h.db, tenantId, a.memberId, now)).available).toBe(90);
     expect((await getBalance(h.db, tenantId, b.memberId, now)).available).toBe(90);
   });

@@ -19,7 +19,14 @@ describeEachEngine('program settings API', (engine) => {
       currency: 'RUB',
       timezone: 'Europe/Moscow',
       pointValueMinor: 100,
-      earn: { pointsPerUnit: '0.05', rounding: 'floor', base: 'paid', excludedCategories: [], pendingDays: 0, expiryDays: 365 },
+      earn: {
+        pointsPerUnit: '0.05',
+        rounding: 'floor',
+        base: 'paid',
+        excludedCategories: [],
+        pendingDays: 0,
+        expiryDays: 365,
+      },
       burn: { maxPercentOfReceipt: 30, excludedCategories: [] },
       refund: { policy: 'debt' },
       receipts: { maxDelayDays: 30 },
@@ -27,9 +34,17 @@ describeEachEngine('program settings API', (engine) => {
   });
 
   it('deep-merges a patch and answers with the whole program', async () => {
-    const res = await t.call({ method: 'PATCH', url: '/v1/program', payload: { name: 'Demo coffee', earn: { pointsPerUnit: '2', excludedCategories: ['tobacco'] } } });
+    const res = await t.call({
+      method: 'PATCH',
+      url: '/v1/program',
+      payload: { name: 'Demo coffee', earn: { pointsPerUnit: '2', excludedCategories: ['tobacco'] } },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ name: 'Demo coffee', earn: { pointsPerUnit: '2', rounding: 'floor', excludedCategories: ['tobacco'] }, burn: { maxPercentOfReceipt: 30 } });
+    expect(res.json()).toMatchObject({
+      name: 'Demo coffee',
+      earn: { pointsPerUnit: '2', rounding: 'floor', excludedCategories: ['tobacco'] },
+      burn: { maxPercentOfReceipt: 30 },
+    });
     expect((await t.call({ method: 'GET', url: '/v1/program' })).json().earn.pointsPerUnit).toBe('2');
   });
 

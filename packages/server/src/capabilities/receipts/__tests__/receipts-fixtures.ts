@@ -5,13 +5,22 @@ let seq = 0;
 export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${seq++}`;
 
 export async function createMember(t: TestApp, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.call({ method: 'POST', url: '/v1/members', payload: { phone: `+7916${String(1000000 + seq++).slice(-7)}`, ...body } });
+  const res = await t.call({
+    method: 'POST',
+    url: '/v1/members',
+    payload: { phone: `+7916${String(1000000 + seq++).slice(-7)}`, ...body },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().memberId as string;
 }
 
 export async function adjust(t: TestApp, memberId: string, points: number, key = uid('adj')) {
-  const res = await t.call({ method: 'POST', url: `/v1/members/${memberId}/adjustments`, headers: { 'idempotency-key': key }, payload: { points, reason: 'test' } });
+  const res = await t.call({
+    method: 'POST',
+    url: `/v1/members/${memberId}/adjustments`,
+    headers: { 'idempotency-key': key },
+    payload: { points, reason: 'test' },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
 }
@@ -19,7 +28,11 @@ export async function adjust(t: TestApp, memberId: string, points: number, key =
 export async function balanceOf(t: TestApp, memberId: string) {
   const res = await t.call({ method: 'GET', url: `/v1/members/${memberId}/balance` });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json().points as { available: number; pending: number; expiring: { points: number; expiresAt: string }[] };
+  return res.json().points as {
+    available: number;
+    pending: number;
+    expiring: { points: number; expiresAt: string }[];
+  };
 }
 
 export async function verifyOk(t: TestApp) {

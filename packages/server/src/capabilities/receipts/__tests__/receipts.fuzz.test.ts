@@ -11,7 +11,20 @@ const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math
 
 const hostile = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '1e309', '-0', 'NaN', '9'.repeat(400), '\u0000', '../../etc/passwd', "' or 1=1 --", '<script>', '2026-13-45T99:99:99Z', '０.５'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '1e309',
+    '-0',
+    'NaN',
+    '9'.repeat(400),
+    '\u0000',
+    '../../etc/passwd',
+    "' or 1=1 --",
+    '<script>',
+    '2026-13-45T99:99:99Z',
+    '０.５',
+  ),
   fc.double(),
   fc.integer(),
   fc.bigInt().map((b) => Number(b)),
@@ -45,7 +58,24 @@ describeEachEngine('receipt endpoints never answer 5xx', (engine) => {
       coupons: [],
       pointsToSpend: 10,
     });
-    const paths = ['receiptId', 'occurredAt', 'member', 'member.memberId', 'member.phone', 'member.otp', 'lines', 'lines.0', 'lines.0.lineId', 'lines.0.quantity', 'lines.0.amountMinor', 'lines.1.category', 'coupons', 'pointsToSpend', 'storeId', 'channel'];
+    const paths = [
+      'receiptId',
+      'occurredAt',
+      'member',
+      'member.memberId',
+      'member.phone',
+      'member.otp',
+      'lines',
+      'lines.0',
+      'lines.0.lineId',
+      'lines.0.quantity',
+      'lines.0.amountMinor',
+      'lines.1.category',
+      'coupons',
+      'pointsToSpend',
+      'storeId',
+      'channel',
+    ];
     const mutated = fc.record({ path: fc.constantFrom(...paths), value: hostile }).map(({ path, value }) => {
       const body: Record<string, unknown> = valid();
       const keys = path.split('.');
@@ -60,19 +90,46 @@ describeEachEngine('receipt endpoints never answer 5xx', (engine) => {
     const statuses = new Map<number, number>();
     for (const [i, body] of bodies.entries()) {
       const url = endpoints[i % endpoints.length]!;
-      const res = await t.call({ method: 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const res = await t.call({
+        method: 'POST',
+        url,
+        payload: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       if (res.statusCode >= 500 || (res.statusCode >= 400 && typeof res.json().error?.code !== 'string')) {
-        failures.push(`${url} ${res.statusCode} ${JSON.stringify(body).slice(0, 300)} -> ${res.body.slice(0, 200)}`);
+        failures.push(
+          `${url} ${res.statusCode} ${JSON.stringify(body).slice(0, 300)} -> ${res.body.slice(0, 200)}`,
+        );
       }
     }
     // refunds and cancels with hostile bodies and ids
     const confirmed = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: valid() });
     const receiptId = confirmed.json().receiptId as string;
-    const refundBodies = fc.sample(fc.oneof(fc.jsonValue(), fc.record({ refundId: hostile, lines: fc.oneof(hostile, fc.array(fc.record({ lineId: hostile, quantity: hostile }), { maxLength: 3 })) })), { seed: seed + 1, numRuns: 200 });
+    const refundBodies = fc.sample(
+      fc.oneof(
+        fc.jsonValue(),
+        fc.record({
+          refundId: hostile,
+          lines: fc.oneof(
+            hostile,
+            fc.array(fc.record({ lineId: hostile, quantity: hostile }), { maxLength: 3 }),
+          ),
+        }),
+      ),
+      { seed: seed + 1, numRuns: 200 },
+    );
     for (const body of refundBodies) {
-      const res = await t.call({ method: 'POST', url: `/v1/receipts/${receiptId}/refund`, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-      if (res.statusCode >= 500) failures.push(`refund ${res.statusCode} ${JSON.stringify(body).slice(0, 300)} -> ${res.body.slice(0, 200)}`);
+      const res = await t.call({
+        method: 'POST',
+        url: `/v1/receipts/${receiptId}/refund`,
+        payload: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
+      if (res.statusCode >= 500)
+        failures.push(
+          `refund ${res.statusCode} ${JSON.stringify(body).slice(0, 300)} -> ${res.body.slice(0, 200)}`,
+        );
     }
     for (const id of ['%00', 'a'.repeat(200), '..%2F..', 'x y', '%F0%9F%98%80']) {
       const res = await t.call({ method: 'GET', url: `/v1/receipts/${id}` });

@@ -15,15 +15,40 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
   it('calculates the contract example without writing anything', async () => {
     const memberId = await createMember(t);
     await adjust(t, memberId, 120);
-    const body = { ...latte(memberId), occurredAt: '2026-11-22T10:15:00Z', storeId: 'moscow-01', terminalId: 'till-3', coupons: [], pointsToSpend: 0 };
+    const body = {
+      ...latte(memberId),
+      occurredAt: '2026-11-22T10:15:00Z',
+      storeId: 'moscow-01',
+      terminalId: 'till-3',
+      coupons: [],
+      pointsToSpend: 0,
+    };
     const res = await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: body });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({
       receiptId: body.receiptId,
       status: 'calculated',
       memberId,
-      totals: { amountMinor: 40000, discountMinor: 0, pointsSpent: 0, pointsSpentMinor: 0, payableMinor: 40000, pointsEarned: 20, maxPointsToSpend: 120 },
-      lines: [{ lineId: '1', amountMinor: 40000, discountMinor: 0, pointsSpent: 0, pointsSpentMinor: 0, payableMinor: 40000, pointsEarned: 20 }],
+      totals: {
+        amountMinor: 40000,
+        discountMinor: 0,
+        pointsSpent: 0,
+        pointsSpentMinor: 0,
+        payableMinor: 40000,
+        pointsEarned: 20,
+        maxPointsToSpend: 120,
+      },
+      lines: [
+        {
+          lineId: '1',
+          amountMinor: 40000,
+          discountMinor: 0,
+          pointsSpent: 0,
+          pointsSpentMinor: 0,
+          payableMinor: 40000,
+          pointsEarned: 20,
+        },
+      ],
       balance: { available: 120, pending: 0 },
     });
     expect((await t.call({ method: 'GET', url: `/v1/receipts/${body.receiptId}` })).statusCode).toBe(404);
@@ -33,9 +58,19 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
   it('calculate clamps pointsToSpend to the cap and reports it', async () => {
     const memberId = await createMember(t);
     await adjust(t, memberId, 1000);
-    const res = await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: { ...latte(memberId), pointsToSpend: 500 } });
+    const res = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/calculate',
+      payload: { ...latte(memberId), pointsToSpend: 500 },
+    });
     // 30 % of 400.00 RUB = 120 points at 1 RUB each
-    expect(res.json().totals).toMatchObject({ maxPointsToSpend: 120, pointsSpent: 120, pointsSpentMinor: 12000, payableMinor: 28000, pointsEarned: 14 });
+    expect(res.json().totals).toMatchObject({
+      maxPointsToSpend: 120,
+      pointsSpent: 120,
+      pointsSpentMinor: 12000,
+      payableMinor: 28000,
+      pointsEarned: 14,
+    });
   });
 
   it('confirms exactly, replays identically, and rejects a different body for the same receiptId', async () => {
@@ -44,11 +79,23 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     const body = { ...latte(memberId), pointsToSpend: 100 };
     const first = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: body });
     expect(first.statusCode, first.body).toBe(201);
-    expect(first.json()).toMatchObject({ status: 'confirmed', totals: { pointsSpent: 100, pointsSpentMinor: 10000, payableMinor: 30000, pointsEarned: 15 }, balance: { available: 65, pending: 0 } });
-    const replay = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...body, lines: body.lines.map((l) => ({ ...l })) } });
+    expect(first.json()).toMatchObject({
+      status: 'confirmed',
+      totals: { pointsSpent: 100, pointsSpentMinor: 10000, payableMinor: 30000, pointsEarned: 15 },
+      balance: { available: 65, pending: 0 },
+    });
+    const replay = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...body, lines: body.lines.map((l) => ({ ...l })) },
+    });
     expect(replay.statusCode).toBe(201);
     expect(replay.json()).toEqual(first.json());
-    const changed = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...body, pointsToSpend: 10 } });
+    const changed = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...body, pointsToSpend: 10 },
+    });
     expect(changed.statusCode).toBe(409);
     expect(changed.json().error.code).toBe('idempotency_key_reused');
     expect(await balanceOf(t, memberId)).toMatchObject({ available: 65 });
@@ -63,10 +110,21 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     expect(tooMuch.statusCode).toBe(422);
     expect(tooMuch.json().error.code).toBe('insufficient_points');
     await adjust(t, memberId, 1000);
-    const overCap = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...body, pointsToSpend: 121 } });
+    const overCap = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...body, pointsToSpend: 121 },
+    });
     expect(overCap.statusCode).toBe(422);
-    expect(overCap.json().error).toMatchObject({ code: 'points_limit_exceeded', details: { maxPointsToSpend: 120 } });
-    const ok = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...body, pointsToSpend: 120 } });
+    expect(overCap.json().error).toMatchObject({
+      code: 'points_limit_exceeded',
+      details: { maxPointsToSpend: 120 },
+    });
+    const ok = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...body, pointsToSpend: 120 },
+    });
     expect(ok.statusCode).toBe(201);
   });
 
@@ -84,19 +142,37 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     };
     const confirmed = (await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: body })).json();
     const before = await balanceOf(t, memberId);
-    const r1 = await t.call({ method: 'POST', url: `/v1/receipts/${body.receiptId}/refund`, payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 1 }] } });
+    const r1 = await t.call({
+      method: 'POST',
+      url: `/v1/receipts/${body.receiptId}/refund`,
+      payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 1 }] },
+    });
     expect(r1.statusCode, r1.body).toBe(201);
-    const r2 = await t.call({ method: 'POST', url: `/v1/receipts/${body.receiptId}/refund`, payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 2 }] } });
-    const r3 = await t.call({ method: 'POST', url: `/v1/receipts/${body.receiptId}/refund`, payload: { refundId: uid('rf') } });
+    const r2 = await t.call({
+      method: 'POST',
+      url: `/v1/receipts/${body.receiptId}/refund`,
+      payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 2 }] },
+    });
+    const r3 = await t.call({
+      method: 'POST',
+      url: `/v1/receipts/${body.receiptId}/refund`,
+      payload: { refundId: uid('rf') },
+    });
     const parts = [r1.json(), r2.json(), r3.json()];
     expect(parts.reduce((s, p) => s + p.amountMinor, 0)).toBe(confirmed.totals.payableMinor);
     expect(parts.reduce((s, p) => s + p.pointsReturned, 0)).toBe(confirmed.totals.pointsSpent);
     expect(parts.reduce((s, p) => s + p.pointsRevoked, 0)).toBe(confirmed.totals.pointsEarned);
     expect(r3.json().status).toBe('refunded');
     const after = await balanceOf(t, memberId);
-    expect(after.available).toBe(before.available + confirmed.totals.pointsSpent - confirmed.totals.pointsEarned);
+    expect(after.available).toBe(
+      before.available + confirmed.totals.pointsSpent - confirmed.totals.pointsEarned,
+    );
     expect(after.available).toBe(100);
-    const more = await t.call({ method: 'POST', url: `/v1/receipts/${body.receiptId}/refund`, payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 1 }] } });
+    const more = await t.call({
+      method: 'POST',
+      url: `/v1/receipts/${body.receiptId}/refund`,
+      payload: { refundId: uid('rf'), lines: [{ lineId: 'a', quantity: 1 }] },
+    });
     expect(more.statusCode).toBe(422);
     expect(more.json().error.code).toBe('refund_exceeds_receipt');
     const stored = (await t.call({ method: 'GET', url: `/v1/receipts/${body.receiptId}` })).json();
@@ -123,7 +199,11 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     expect(c2.json()).toEqual(c1.json());
     expect(c1.json().status).toBe('cancelled');
     expect((await balanceOf(t, memberId)).available).toBe(100);
-    const late = await t.call({ method: 'POST', url: `/v1/receipts/${body.receiptId}/refund`, payload: { refundId: uid('rf') } });
+    const late = await t.call({
+      method: 'POST',
+      url: `/v1/receipts/${body.receiptId}/refund`,
+      payload: { refundId: uid('rf') },
+    });
     expect(late.statusCode).toBe(422);
     expect(late.json().error.code).toBe('receipt_cancelled');
     await verifyOk(t);
@@ -133,8 +213,16 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     const anon = latte(null);
     const res = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: anon });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ memberId: null, totals: { pointsEarned: 0, payableMinor: 40000 }, balance: null });
-    const unknown = await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: latte('mbr_nope') });
+    expect(res.json()).toMatchObject({
+      memberId: null,
+      totals: { pointsEarned: 0, payableMinor: 40000 },
+      balance: null,
+    });
+    const unknown = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/calculate',
+      payload: latte('mbr_nope'),
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('not_found');
     const listed = (await t.call({ method: 'GET', url: '/v1/receipts?limit=500' })).json();
@@ -145,21 +233,41 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     const phone = '+79161112233';
     const memberId = await createMember(t, { phone: '8 916 111 22 33' });
     await adjust(t, memberId, 100);
-    const earn = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...latte(null), member: { phone: '+7 (916) 111-22-33' } } });
+    const earn = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...latte(null), member: { phone: '+7 (916) 111-22-33' } },
+    });
     expect(earn.statusCode, earn.body).toBe(201);
     expect(earn.json().memberId).toBe(memberId);
-    const spend = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...latte(null), member: { phone }, pointsToSpend: 10 } });
+    const spend = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...latte(null), member: { phone }, pointsToSpend: 10 },
+    });
     expect(spend.statusCode).toBe(403);
     expect(spend.json().error.code).toBe('verification_required');
   });
 
   it('occurredAt in the future or beyond the offline window is 422 occurred_at_out_of_range', async () => {
-    const future = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(null, { occurredAt: '2026-11-22T10:30:00Z' }) });
+    const future = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: latte(null, { occurredAt: '2026-11-22T10:30:00Z' }),
+    });
     expect(future.statusCode).toBe(422);
     expect(future.json().error.code).toBe('occurred_at_out_of_range');
-    const old = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(null, { occurredAt: '2026-10-01T00:00:00Z' }) });
+    const old = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: latte(null, { occurredAt: '2026-10-01T00:00:00Z' }),
+    });
     expect(old.json().error.code).toBe('occurred_at_out_of_range');
-    const offline = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(null, { occurredAt: '2026-11-01T00:00:00Z' }) });
+    const offline = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: latte(null, { occurredAt: '2026-11-01T00:00:00Z' }),
+    });
     expect(offline.statusCode).toBe(201);
   });
 
@@ -171,23 +279,57 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     expect(calc.statusCode, calc.body).toBe(200);
     expect(calc.json().hold).toMatchObject({ points: 80 });
     // another receipt cannot take the reserved points
-    const other = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(memberId, { pointsToSpend: 30 }) });
+    const other = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: latte(memberId, { pointsToSpend: 30 }),
+    });
     expect(other.statusCode).toBe(422);
     expect(other.json().error.code).toBe('insufficient_points');
     // recalculating the same receipt replaces its hold instead of stacking
-    expect((await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: held })).json().hold.points).toBe(80);
-    const confirmed = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: { ...held, reservePoints: undefined } });
+    expect(
+      (await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: held })).json().hold.points,
+    ).toBe(80);
+    const confirmed = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: { ...held, reservePoints: undefined },
+    });
     expect(confirmed.statusCode, confirmed.body).toBe(201);
     expect(confirmed.json().totals.pointsSpent).toBe(80);
-    const left = await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(memberId, { pointsToSpend: 20 }) });
+    const left = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/confirm',
+      payload: latte(memberId, { pointsToSpend: 20 }),
+    });
     expect(left.statusCode).toBe(201);
     // a hold lapses by itself after its TTL
     const m2 = await createMember(t);
     await adjust(t, m2, 50);
-    await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: latte(m2, { pointsToSpend: 50, reservePoints: true }) });
-    expect((await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(m2, { pointsToSpend: 10 }) })).statusCode).toBe(422);
+    await t.call({
+      method: 'POST',
+      url: '/v1/receipts/calculate',
+      payload: latte(m2, { pointsToSpend: 50, reservePoints: true }),
+    });
+    expect(
+      (
+        await t.call({
+          method: 'POST',
+          url: '/v1/receipts/confirm',
+          payload: latte(m2, { pointsToSpend: 10 }),
+        })
+      ).statusCode,
+    ).toBe(422);
     t.clock.now = new Date(t.clock.now.getTime() + 6 * 60_000);
-    expect((await t.call({ method: 'POST', url: '/v1/receipts/confirm', payload: latte(m2, { pointsToSpend: 10 }) })).statusCode).toBe(201);
+    expect(
+      (
+        await t.call({
+          method: 'POST',
+          url: '/v1/receipts/confirm',
+          payload: latte(m2, { pointsToSpend: 10 }),
+        })
+      ).statusCode,
+    ).toBe(201);
     t.clock.now = new Date('2026-11-22T10:20:00Z');
     await verifyOk(t);
   });
@@ -196,12 +338,31 @@ describeEachEngine('receipts API (contract examples)', (engine) => {
     const res = await t.call({
       method: 'POST',
       url: '/v1/receipts/confirm',
-      payload: { receiptId: 'bad id!', lines: [{ lineId: '1', quantity: 0, amountMinor: -5 }, { lineId: '1', quantity: '1.2345', amountMinor: 1.5 }], pointsToSpend: '10' },
+      payload: {
+        receiptId: 'bad id!',
+        lines: [
+          { lineId: '1', quantity: 0, amountMinor: -5 },
+          { lineId: '1', quantity: '1.2345', amountMinor: 1.5 },
+        ],
+        pointsToSpend: '10',
+      },
     });
     expect(res.statusCode).toBe(400);
     const fields = res.json().error.details.map((d: { field: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.receiptId', 'body.lines.0.amountMinor', 'body.pointsToSpend']));
-    const dup = await t.call({ method: 'POST', url: '/v1/receipts/calculate', payload: { receiptId: 'x', lines: [{ lineId: '1', quantity: 1, amountMinor: 1 }, { lineId: '1', quantity: 1, amountMinor: 1 }] } });
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.receiptId', 'body.lines.0.amountMinor', 'body.pointsToSpend']),
+    );
+    const dup = await t.call({
+      method: 'POST',
+      url: '/v1/receipts/calculate',
+      payload: {
+        receiptId: 'x',
+        lines: [
+          { lineId: '1', quantity: 1, amountMinor: 1 },
+          { lineId: '1', quantity: 1, amountMinor: 1 },
+        ],
+      },
+    });
     expect(dup.statusCode).toBe(400);
     expect(dup.json().error.details[0].field).toMatch(/^body\.lines\.1/);
   });
