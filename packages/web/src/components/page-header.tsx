@@ -15,7 +15,7 @@ export function PageHeader({
       <div>
         <Title order={2}>{title}</Title>
         {description && (
-          <Text c="dimmed" size="sm" mt={4}>
+          <Text c="dimmed" size="sm" mt={4} component="div">
             {description}
           </Text>
         )}

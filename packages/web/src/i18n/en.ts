@@ -165,6 +165,10 @@ export const en: Messages<typeof ru> = {
     consents: 'Consents',
     noConsents: 'No consents.',
     block: 'Block',
+    export: 'Export data',
+    erase: 'Erase personal data',
+    eraseConfirm:
+      "Erase this member's personal data? Phone, email, name and consents are wiped and the card is blocked. Points and receipts stay for accounting. This cannot be undone.",
     unblock: 'Unblock',
     adjustTitle: 'Manual adjustment',
     adjustHint:
@@ -405,6 +409,8 @@ export const en: Messages<typeof ru> = {
     action: 'Action',
     target: 'Target',
     details: 'Details',
+    more: 'More',
+    less: 'Less',
     actor: { staff: 'Staff', api_key: 'API key', system: 'System', member: 'Member' },
   },
   cashier: {

@@ -1,4 +1,4 @@
-import { Button, Code, Stack, Table, Text } from '@mantine/core';
+import { Button, Code, Spoiler, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
@@ -55,9 +55,11 @@ export function AuditPage() {
                   </Table.Td>
                   <Table.Td maw={360}>
                     {e.details !== null && e.details !== undefined && (
-                      <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                        {JSON.stringify(e.details)}
-                      </Text>
+                      <Spoiler maxHeight={40} showLabel={t('audit.more')} hideLabel={t('audit.less')} fz="xs">
+                        <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                          {JSON.stringify(e.details)}
+                        </Text>
+                      </Spoiler>
                     )}
                   </Table.Td>
                 </Table.Tr>

@@ -3,6 +3,7 @@ import { Card, Group, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Navigate } from 'react-router-dom';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { api, qs } from '../../lib/api';
@@ -10,6 +11,7 @@ import { useFormat } from '../../lib/format';
 import { currencyDigits } from '../../lib/money';
 import { type PeriodDays, periodRange } from '../../lib/periods';
 import type { Dashboard } from '../../lib/types';
+import { hasScope, useMe } from '../../shell/staff-gate';
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
   return (
@@ -45,10 +47,16 @@ export function DashboardPage() {
   const f = useFormat();
   const [days, setDays] = useState<PeriodDays>(30);
   const range = periodRange(days);
+  const me = useMe().data;
+  const allowed = hasScope(me, 'analytics:read');
   const query = useQuery({
     queryKey: ['dashboard', days, range.to],
     queryFn: ({ signal }) => api.get<Dashboard>(`/v1/analytics/dashboard${qs(range)}`, signal),
+    enabled: allowed,
   });
+  // Roles without figures (support, cashier) start on the members list instead.
+  if (me && !allowed)
+    return <Navigate to={hasScope(me, 'members:read') ? '/admin/members' : '/cashier'} replace />;
 
   return (
     <Stack>

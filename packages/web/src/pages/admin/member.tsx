@@ -29,6 +29,7 @@ import { StatusBadge } from '../../components/status-badge';
 import { TierProgressView } from '../../components/tier-progress';
 import { api, qs } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
+import { downloadJson } from '../../lib/download';
 import { groupExpiringByDay } from '../../lib/expiring';
 import { useFormat } from '../../lib/format';
 import { newClientId } from '../../lib/ids';
@@ -172,6 +173,16 @@ export function MemberPage() {
   });
   const { currency } = useCurrency();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['member', memberId] });
+  const canErase = useHasEndpoint('POST', '/v1/members/{memberId}/erase');
+  const canExport = useHasEndpoint('GET', '/v1/members/{memberId}/export');
+  const exportData = useMutation({
+    mutationFn: async () =>
+      downloadJson(await api.get(`/v1/members/${memberId}/export`), `member-${memberId}.json`),
+  });
+  const erase = useMutation({
+    mutationFn: () => api.post<Member>(`/v1/members/${memberId}/erase`, {}),
+    onSuccess: () => void refresh(),
+  });
   const setStatus = useMutation({
     mutationFn: (action: 'block' | 'unblock') => api.post<Member>(`/v1/members/${memberId}/${action}`, {}),
     onSuccess: () => void refresh(),
@@ -190,20 +201,40 @@ export function MemberPage() {
               </Group>
             }
             actions={
-              canWrite &&
-              m.status !== 'anonymized' && (
-                <Button
-                  color={m.status === 'blocked' ? 'teal' : 'red'}
-                  variant="outline"
-                  loading={setStatus.isPending}
-                  onClick={() => setStatus.mutate(m.status === 'blocked' ? 'unblock' : 'block')}
-                >
-                  {m.status === 'blocked' ? t('member.unblock') : t('member.block')}
-                </Button>
-              )
+              <>
+                {canExport && (
+                  <Button variant="light" loading={exportData.isPending} onClick={() => exportData.mutate()}>
+                    {t('member.export')}
+                  </Button>
+                )}
+                {canWrite && m.status !== 'anonymized' && (
+                  <Button
+                    color={m.status === 'blocked' ? 'teal' : 'red'}
+                    variant="outline"
+                    loading={setStatus.isPending}
+                    onClick={() => setStatus.mutate(m.status === 'blocked' ? 'unblock' : 'block')}
+                  >
+                    {m.status === 'blocked' ? t('member.unblock') : t('member.block')}
+                  </Button>
+                )}
+                {canWrite && canErase && m.status !== 'anonymized' && (
+                  <Button
+                    color="red"
+                    variant="subtle"
+                    loading={erase.isPending}
+                    onClick={() => {
+                      if (window.confirm(t('member.eraseConfirm'))) erase.mutate();
+                    }}
+                  >
+                    {t('member.erase')}
+                  </Button>
+                )}
+              </>
             }
           />
           {setStatus.isError && <ErrorAlert error={setStatus.error} />}
+          {erase.isError && <ErrorAlert error={erase.error} />}
+          {exportData.isError && <ErrorAlert error={exportData.error} />}
           <SimpleGrid cols={{ base: 1, md: 3 }}>
             <Card withBorder>
               <Title order={3} size="h5" mb="sm">
@@ -297,7 +328,14 @@ export function MemberPage() {
               {coupons.isSuccess && <Tabs.Tab value="coupons">{t('member.coupons')}</Tabs.Tab>}
             </Tabs.List>
             <Tabs.Panel value="history" pt="sm">
-              <QueryState query={history}>{(p) => <HistoryTable items={p.items} />}</QueryState>
+              <QueryState query={history}>
+                {(p) => (
+                  <HistoryTable
+                    items={p.items}
+                    receiptLink={(id) => `/admin/receipts/${encodeURIComponent(id)}`}
+                  />
+                )}
+              </QueryState>
             </Tabs.Panel>
             <Tabs.Panel value="receipts" pt="sm">
               <QueryState query={receipts}>

@@ -57,6 +57,7 @@ function ProfileForm({ profile }: { profile: CabinetProfile }) {
             label={t('cabinet.phone')}
             value={profile.phone ?? ''}
             readOnly
+            variant="filled"
             description={t('cabinet.phoneFixed')}
           />
           <TextInput
