@@ -257,6 +257,13 @@ export async function releaseUsage(
 ): Promise<void> {
   if (!input.fullyReversed) return;
   const { tenantId } = input;
+  // Most receipts used no campaign or coupon: one read decides that.
+  const anything = await sql<{ one: number }>`
+    select 1 as one from campaign_usage where tenant_id = ${tenantId} and receipt_id = ${input.receiptId} and released_at is null
+    union all
+    select 1 from coupon_redemption where tenant_id = ${tenantId} and receipt_id = ${input.receiptId} and released_at is null
+    limit 1`.execute(trx);
+  if (anything.rows.length === 0) return;
   const rows = await trx
     .updateTable('campaign_usage')
     .set({ released_at: input.now })

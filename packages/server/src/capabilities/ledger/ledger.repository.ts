@@ -6,6 +6,17 @@ import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 
 export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
 
+export async function findProgramAccounts(trx: DbOrTrx, tenantId: string, currency: string): Promise<Map<string, string>> {
+  const rows = await trx
+    .selectFrom('account')
+    .select(['id', 'kind'])
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', 'is', null)
+    .where('currency', '=', currency)
+    .execute();
+  return new Map(rows.map((r) => [r.kind, r.id]));
+}
+
 export async function ensureProgramAccounts(
   trx: DbOrTrx,
   tenantId: string,

@@ -38,6 +38,7 @@ export type PlanContext = {
 };
 
 const programAccountCache = new Map<string, Map<string, string>>();
+const insertingTransactions = new WeakSet<Trx>();
 
 async function programAccountsFor(
   trx: Trx,
@@ -47,10 +48,15 @@ async function programAccountsFor(
   const key = `${tenantId}\u0000${currency}`;
   const cached = programAccountCache.get(key);
   if (cached) return cached;
-  const map = await repo.ensureProgramAccounts(trx, tenantId, currency, PROGRAM_ACCOUNTS);
-  // Only cache once every kind exists (ids never change afterwards).
-  if (PROGRAM_ACCOUNTS.every((k) => map.has(k))) programAccountCache.set(key, map);
-  return map;
+  const existing = await repo.findProgramAccounts(trx, tenantId, currency);
+  if (PROGRAM_ACCOUNTS.every((k) => existing.has(k))) {
+    // A transaction sees only committed rows and its own; rows it inserted itself are never
+    // cached, since it may still roll back (ids of committed rows never change).
+    if (!insertingTransactions.has(trx)) programAccountCache.set(key, existing);
+    return existing;
+  }
+  insertingTransactions.add(trx);
+  return repo.ensureProgramAccounts(trx, tenantId, currency, PROGRAM_ACCOUNTS);
 }
 
 export function rowToLot(row: LotRow): Lot {

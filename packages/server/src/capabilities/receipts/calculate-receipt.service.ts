@@ -62,7 +62,7 @@ export async function calculateReceiptPreview(
   }
   const memberId = member?.memberId ?? null;
   const [{ campaigns, tier }, points] = await Promise.all([
-    loadPricingInputs(db, tenantId, member?.canEarn ? memberId : null, occurredAt),
+    loadPricingInputs(db, tenantId, member?.canEarn ? memberId : null, occurredAt, body.coupons ?? []),
     memberId ? readPointsState(db, tenantId, memberId, now) : Promise.resolve(null),
   ]);
   const ownHold = points?.receiptHolds.get(body.receiptId);
@@ -102,6 +102,7 @@ async function calculateAndReserve(
     tenantId,
     member.canEarn ? member.memberId : null,
     occurredAt,
+    body.coupons ?? [],
   );
   const calc = runCalculation({
     body,

@@ -53,6 +53,7 @@ export async function confirmReceipt(
         tenantId,
         member?.canEarn ? memberId : null,
         occurredAt,
+        body.coupons ?? [],
       );
       // Points this receipt reserved at calculate (if any) are its own to spend.
       const holdId = wallet?.holdsByReceipt.get(body.receiptId);

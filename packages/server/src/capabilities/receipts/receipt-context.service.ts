@@ -125,9 +125,12 @@ export async function loadPricingInputs(
   tenantId: string,
   memberId: string | null,
   occurredAt: Date,
+  coupons: readonly string[] = [],
 ): Promise<{ campaigns: Campaign[]; tier: MemberTier | null }> {
   const [campaigns, tier] = await Promise.all([
-    findActiveCampaigns(db, tenantId, occurredAt),
+    // The member and coupons let the campaigns capability add member-state campaigns (stamps,
+    // thresholds, birthdays, first purchase) and check coupon codes.
+    findActiveCampaigns(db, tenantId, occurredAt, { memberId, coupons }),
     memberId ? findMemberTier(db, tenantId, memberId, occurredAt) : Promise.resolve(null),
   ]);
   return { campaigns, tier };

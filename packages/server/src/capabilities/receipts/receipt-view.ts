@@ -47,6 +47,7 @@ export function calculationView(
     },
     coupons: { applied: [...calc.coupons.applied], unused: [...calc.coupons.unused] },
     balance: extra.balance,
+    freeDelivery: calc.freeDelivery,
   };
 }
 

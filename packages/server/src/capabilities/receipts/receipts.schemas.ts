@@ -99,6 +99,13 @@ export const ReceiptEffectView = Type.Object({
   discountMinor: Type.Optional(Type.Integer()),
   multiplier: Type.Optional(Type.String()),
   points: Type.Optional(Type.Integer()),
+  pointsPerUnit: Type.Optional(Type.String()),
+  freeUnits: Type.Optional(Type.Number()),
+  stampsAdded: Type.Optional(Type.Integer()),
+  stampsProgress: Type.Optional(Type.Integer()),
+  spendCountedMinor: Type.Optional(Type.Integer()),
+  progressMinor: Type.Optional(Type.Integer()),
+  seriesId: Type.Optional(Type.String()),
 });
 
 export const BalanceView = Type.Object({ available: Type.Integer(), pending: Type.Integer() });
@@ -140,6 +147,7 @@ export const ReceiptView = Type.Object({
   coupons: Type.Object({ applied: Type.Array(Type.String()), unused: Type.Array(Type.String()) }),
   balance: Type.Union([BalanceView, Type.Null()]),
   refunds: Type.Optional(Type.Array(RefundView)),
+  freeDelivery: Type.Optional(Type.Boolean({ description: 'A campaign or benefit grants free delivery (web shops)' })),
   hold: Type.Optional(
     Type.Union([
       Type.Object({ holdId: Type.String(), points: Type.Integer(), expiresAt: Type.String() }),

@@ -55,7 +55,9 @@ describeEachEngine('campaign limits and budgets', (engine) => {
     await t?.close();
   });
 
-  it('a budget of 100 uses holds exactly under 50 concurrent confirms from 150 members', async () => {
+  it('a budget of 100 uses holds exactly under 50 concurrent confirms from 150 members', {
+    timeout: 300_000,
+  }, async () => {
     nextDay();
     // The tenant's first receipt creates its program-side ledger accounts. Done concurrently, the
     // ledger's account-id cache can remember ids of a transaction that later rolls back (reported

@@ -28,9 +28,10 @@ describeEachEngine('Members import and export', (engine) => {
     await t?.close();
   });
 
-  async function run(csv: string, tenantId = t.tenant.tenantId) {
+  async function run(csv: string, tenantId = t.tenant.tenantId, extra: { bulkMinRows?: number } = {}) {
     const problems: ImportProblem[] = [];
     const report = await importMembers({
+      ...extra,
       db: t.db,
       engine: engine.name,
       tenantId,
@@ -168,6 +169,42 @@ describeEachEngine('Members import and export', (engine) => {
     expect(report).toMatchObject({ rows: 3, created: 2, invalid: 1 });
     expect(problems).toEqual([expect.objectContaining({ line: 6, outcome: 'invalid' })]);
   });
+
+  it.runIf(engine.name === 'postgres')(
+    'rebuilds the indexes of a bulk load and keeps them unique',
+    async () => {
+      const indexes = () =>
+        sql<{ indexdef: string }>`
+        select indexdef from pg_indexes
+        where tablename in ('member', 'member_card', 'member_consent_event') order by indexname`.execute(
+          t.db,
+        );
+      const before = (await indexes()).rows;
+      const b = await seedTenant(t.db);
+      const lines = ['phone,email,consentSms'];
+      for (let i = 0; i < 3000; i++)
+        lines.push(`+7917${String(2000000 + i)},bulk${i}@example.com,${i % 2 ? 'yes' : ''}`);
+      lines.push('+79172000001,,'); // a duplicate of line 3
+      const { report, problems } = await run(`${lines.join('\n')}\n`, b.tenantId, { bulkMinRows: 1 });
+      expect(report).toMatchObject({ created: 3000, duplicates: 1, cardsIssued: 3000, consents: 1500 });
+      expect(problems).toEqual([expect.objectContaining({ line: 3002, reason: 'same phone as line 3' })]);
+      expect((await indexes()).rows).toEqual(before);
+      const again = await t.call({
+        method: 'POST',
+        url: '/v1/members',
+        key: b.apiKey,
+        payload: { email: 'BULK7@example.com' },
+      });
+      expect(again.statusCode).toBe(409);
+      const found = (
+        await t.call({ method: 'GET', url: '/v1/members?phone=%2B79172000042', key: b.apiKey })
+      ).json();
+      expect(found.items[0]).toMatchObject({ email: 'bulk42@example.com' });
+      expect(isValidEan13(found.items[0].cardNumber)).toBe(true);
+      const rerun = await run(`${lines.join('\n')}\n`, b.tenantId, { bulkMinRows: 1 });
+      expect(rerun.report).toMatchObject({ created: 0, existing: 3000 });
+    },
+  );
 
   it('refuses a file without an identifier column', async () => {
     await expect(run('firstName,lastName\nA,B\n')).rejects.toThrow(/at least one of phone/);

@@ -205,7 +205,15 @@ describeEachEngine('tier re-evaluation job agrees with the domain rules', (engin
     });
     expect(result.moved).toBe(moved);
     // Every rule was exercised.
-    expect([...reasons].sort()).toEqual(['downgrade', 'grace_cleared', 'grace_started', 'ladder_changed', 'override_expired', 'unchanged', 'upgrade']);
+    expect([...reasons].sort()).toEqual([
+      'downgrade',
+      'grace_cleared',
+      'grace_started',
+      'ladder_changed',
+      'override_expired',
+      'unchanged',
+      'upgrade',
+    ]);
     const history = await db
       .selectFrom('member_tier_history')
       .select(({ fn }) => fn.countAll<number>().as('n'))
