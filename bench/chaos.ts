@@ -5,13 +5,14 @@
  *
  *   npm run chaos                       # 20 runs, random seed (printed)
  *   npm run chaos -- --runs 30 --seed 1234 --workers 8
+ *   npm run chaos -- --faults pg --runs 6            # only PostgreSQL restarts (or --faults server)
  *   npm run chaos -- --pg-url postgres://postgres@127.0.0.1:5432/postgres --pg-restart-cmd "pg_ctlcluster 15 main restart"
  *
  * Each run: load for a while, one fault (kill -9 of the server, then a restart; or a PostgreSQL
  * restart — fast or immediate — with the server left running), more load, then every request whose
  * outcome the client never learned (connection reset, timeout, 5xx) is retried with the same
  * receiptId/refundId until it is answered, as a till would. Then the checks below; any failure
- * makes the exit code 1. Writes bench/results/chaos.json.
+ * makes the exit code 1. Writes bench/results/chaos.json (`--out name` for another file).
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const runs = Number(opt('runs', '20'));
 const workers = Number(opt('workers', '6'));
 const port = Number(opt('port', '18280'));
 const source = opt('source', 'worktree');
+const outName = opt('out', 'chaos');
 
 type Kind = 'confirm' | 'spend' | 'refund';
 type Op = {
@@ -117,8 +119,10 @@ async function chaosRun(ctx: {
   let stop = false;
   let counter = 0;
   const problems: string[] = [];
+  const pgOnly = args.faults === 'pg';
+  const serverOnly = args.faults === 'server';
   const faultKind =
-    r.next() < 0.5
+    serverOnly || (!pgOnly && r.next() < 0.5)
       ? 'kill -9 server'
       : r.next() < 0.5
         ? 'restart postgres (fast)'
@@ -460,7 +464,7 @@ async function main() {
     totals.runsWithProblems === 0;
   mkdirSync(`${BENCH_DIR}/results`, { recursive: true });
   writeFileSync(
-    `${BENCH_DIR}/results/chaos.json`,
+    `${BENCH_DIR}/results/${outName}.json`,
     `${JSON.stringify({ date: new Date().toISOString(), commit: gitCommit(), tree: tree.label, machine: machineInfo(), seed, workers, ok, totals, runs: reports }, null, 2)}\n`,
   );
   process.stdout.write(

@@ -55,6 +55,8 @@ export type DatasetMeta = {
   refundCursor: number;
   /** source tree (commit) whose migrations made the schema */
   tree: string;
+  /** fingerprint of that tree's migration files */
+  migrations?: string;
 };
 
 export const RICH_POINTS = 60;
@@ -242,6 +244,7 @@ export async function generate(opts: {
   seed: number;
   anchor: Date;
   tree: string;
+  migrations?: string;
   metaFile?: string;
 }): Promise<DatasetMeta> {
   const started = Date.now();
@@ -587,6 +590,7 @@ export async function generate(opts: {
     analyzeSeconds: round((Date.now() - t0) / 1000),
     refundCursor: 1,
     tree: opts.tree,
+    ...(opts.migrations ? { migrations: opts.migrations } : {}),
   };
   if (opts.metaFile) {
     mkdirSync(dirname(opts.metaFile), { recursive: true });

@@ -146,6 +146,7 @@ async function main() {
     const tenant = await createTenant(handle.db, { name: 'Bench', slug: 'bench' });
     const runOnce = async (): Promise<ImportReport> => {
       let problems = 0;
+      const started = Date.now();
       const report = await importMembers({
         db: handle.db,
         engine: 'postgres',
@@ -155,7 +156,10 @@ async function main() {
         onProblem: () => {
           problems++;
         },
-        onProgress: (p) => process.stderr.write(`  ${p.phase}: ${p.rows.toLocaleString('en-US')} rows\n`),
+        onProgress: (p) =>
+          process.stderr.write(
+            `  ${((Date.now() - started) / 1000).toFixed(1)} s ${p.phase}: ${p.rows.toLocaleString('en-US')} rows\n`,
+          ),
         copyConnection: async () => {
           const c = new pg.Client({ connectionString: url.toString() });
           await c.connect();

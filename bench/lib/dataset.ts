@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type DatasetMeta, generate, SCALES } from '../datagen';
 import { type PgTarget, query, recreateDatabase } from './pg';
 import { startKopilka } from './server';
@@ -8,6 +9,14 @@ export const DATA_ROOT = process.env.KOPILKA_BENCH_DATA ?? '/tmp/kopilka-bench';
 
 export function metaPath(database: string): string {
   return `${DATA_ROOT}/datasets/${database}.json`;
+}
+
+/** The schema a tree's migrations make: a data set can be reused by any tree with the same migrations. */
+export function migrationsFingerprint(treeDir: string): string {
+  const files = readdirSync(`${treeDir}/packages/server/src/migrations`)
+    .filter((f) => /^\d{4}_.*\.ts$/.test(f))
+    .sort();
+  return createHash('sha1').update(files.join('\n')).digest('hex').slice(0, 12);
 }
 
 export function readMeta(database: string): DatasetMeta | null {
@@ -66,7 +75,7 @@ export async function ensureDataset(
     !opts.fresh &&
     existing &&
     existing.seed === opts.seed &&
-    existing.tree === opts.tree &&
+    (existing.migrations ?? existing.tree) === (opts.cwd ? migrationsFingerprint(opts.cwd) : opts.tree) &&
     (await databaseExists(target, database))
   ) {
     log(

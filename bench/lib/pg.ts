@@ -110,11 +110,9 @@ export async function startPrivatePg(opts: {
   const start = async () => {
     await pgCtl(dataDir, ['-l', `${dataDir}/server.log`, '-w', '-t', '120', '-o', options, 'start']);
   };
-  if (isRunning(dataDir)) {
-    // Same settings as asked? Restart to be sure the instance runs with them.
-    await pgCtl(dataDir, ['-m', 'fast', '-w', 'stop'], false);
-  }
-  await start();
+  // Already running (another bench or chaos run may be using it): leave it alone, never restart it
+  // under someone's load; `stopPrivatePg` or a reboot applies changed settings.
+  if (!isRunning(dataDir)) await start();
   const adminUrl = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;
   await waitForPg(adminUrl);
   return {

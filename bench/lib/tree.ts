@@ -7,11 +7,15 @@ import { log, ROOT_DIR } from './util';
  * Which source tree the benchmarked server runs from.
  * - `worktree`: this checkout as it is (measures uncommitted changes; other people's half-written
  *   files can break it on a shared machine).
+ * - an absolute path: a tree prepared by hand (e.g. a snapshot with a proposed fix), used as it is.
  * - `head` (or any commit): `git archive` of that commit into a private folder, with node_modules
  *   linked from this checkout — a stable, reproducible server while the work tree changes.
  */
 export function sourceTree(source: string): { dir: string; label: string } {
   if (source === 'worktree') return { dir: ROOT_DIR, label: 'worktree' };
+  // A prepared tree (e.g. a snapshot with a proposed server fix applied), used as it is.
+  if (source.startsWith('/'))
+    return { dir: source, label: source.split('/').filter(Boolean).pop() ?? source };
   const rev = spawnSync('git', ['rev-parse', '--short', source === 'head' ? 'HEAD' : source], {
     cwd: ROOT_DIR,
     encoding: 'utf8',

@@ -23,6 +23,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     databaseUrl: config.DATABASE_URL,
     dataDir: config.KOPILKA_DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
   });
   logger.info(
     { engine: handle.engine, dataDir: handle.engine === 'pglite' ? config.KOPILKA_DATA_DIR : undefined },

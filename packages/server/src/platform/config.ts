@@ -8,6 +8,7 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   KOPILKA_DATA_DIR: Type.String({ minLength: 1, default: './.kopilka' }),
   KOPILKA_DEMO: Type.Boolean({ default: true }),
   KOPILKA_INIT_API_KEY: Type.Optional(

@@ -24,17 +24,23 @@ function parseInt8(value: string): number {
   return n;
 }
 
-export function createPostgres(url: string, poolSize = 10): DatabaseHandle {
+export function createPostgres(url: string, poolSize = 10, acquireTimeoutMs = 0): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // 0 = wait for a connection as long as it takes (tests, CLI); the server sets a bound so that
+    // overload is answered with a fast 503 instead of an ever longer queue.
+    connectionTimeoutMillis: acquireTimeoutMs,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client that errors (e.g. the server restarted) must not crash the process.
+  // A client that errors (the server restarted, a connection was killed) must not crash the
+  // process: idle clients report through the pool, checked-out ones through their own emitter;
+  // the query in flight fails and its transaction is retried or answered with an error.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }
@@ -62,14 +68,22 @@ export async function openDatabase(opts: {
   databaseUrl?: string | undefined;
   dataDir: string | null;
   poolSize?: number;
+  acquireTimeoutMs?: number;
 }): Promise<DatabaseHandle> {
-  return opts.databaseUrl ? createPostgres(opts.databaseUrl, opts.poolSize) : createPglite(opts.dataDir);
+  return opts.databaseUrl
+    ? createPostgres(opts.databaseUrl, opts.poolSize, opts.acquireTimeoutMs)
+    : createPglite(opts.dataDir);
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
 export function isRetryableDbError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && RETRYABLE.has(String((err as { code?: unknown }).code));
+}
+
+/** pg-pool gave up waiting for a free connection: the server is overloaded. */
+export function isPoolExhausted(err: unknown): boolean {
+  return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {

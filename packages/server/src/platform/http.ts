@@ -18,6 +18,7 @@ import Fastify, {
 import { routePlugins } from '../capabilities/index';
 import { createPrincipalResolver } from '../capabilities/staff/staff.service';
 import type { AppDeps } from './app-deps';
+import { isPoolExhausted } from './db';
 import { AppError, toErrorBody } from './errors';
 import { createMetrics } from './metrics';
 import { pendingMigrations } from './migrate';
@@ -117,6 +118,18 @@ function errorToResponse(
         body: toErrorBody(new AppError('validation_failed', 'Content-Length does not match the body.')),
       };
   }
+  if (isPoolExhausted(err)) {
+    return {
+      status: 503,
+      headers: { 'retry-after': '1' },
+      body: toErrorBody(
+        new AppError(
+          'unavailable',
+          'The server is overloaded right now; retry the same request in a second.',
+        ),
+      ),
+    };
+  }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     const code =
       err.statusCode === 404 ? 'not_found' : err.statusCode === 401 ? 'unauthorized' : 'validation_failed';
@@ -167,7 +180,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { status, body } = errorToResponse(err, request);
+    const { status, body, headers } = errorToResponse(err, request) as {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+    };
+    if (headers) reply.headers(headers);
     return reply.status(status).send(body);
   });
 

@@ -99,7 +99,10 @@ export const expireLotsJob: JobDefinition = {
   run: async ({ db, at }) => ({
     processed: await runLotBatches(
       db,
-      (limit, exclude) => dueQuery(db, sql`remaining > 0 and expires_at <= ${at}`, limit, exclude),
+      // Pending lots are activated first (the job before this one); matching the partial index keeps
+      // each tick an index range scan instead of a scan of every lot.
+      (limit, exclude) =>
+        dueQuery(db, sql`remaining > 0 and bucket = 'available' and expires_at <= ${at}`, limit, exclude),
       'job:expire',
       planExpiry,
       at,

@@ -6,7 +6,11 @@ import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 
 export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
 
-export async function findProgramAccounts(trx: DbOrTrx, tenantId: string, currency: string): Promise<Map<string, string>> {
+export async function findProgramAccounts(
+  trx: DbOrTrx,
+  tenantId: string,
+  currency: string,
+): Promise<Map<string, string>> {
   const rows = await trx
     .selectFrom('account')
     .select(['id', 'kind'])

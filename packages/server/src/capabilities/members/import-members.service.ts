@@ -542,11 +542,19 @@ async function markConflicts(trx: Kysely<Database>, input: MergeInput): Promise<
 }
 
 // A big import into a small table (typically the first migration from another program) is faster
-// with the member tables' secondary indexes dropped and rebuilt afterwards than maintained row by
-// row (PostgreSQL docs, "Populating a Database"). It holds an exclusive lock on the member tables
-// for the duration, so the API waits; below this size, or when the table is already bigger than
-// the import, rows go in incrementally in parallel chunks instead.
-const BULK_TABLES = ['member', 'member_card', 'member_consent_event'] as const;
+// with the member tables' randomly ordered indexes dropped and rebuilt afterwards than maintained
+// row by row (PostgreSQL docs, "Populating a Database"); indexes that new rows only append to
+// (ids, member ids: both grow with time) stay. It holds an exclusive lock on the member tables
+// for the duration, so the API waits; below `bulkMinRows` new rows, or when the table is already
+// bigger than the import, rows go in incrementally in parallel chunks instead.
+const REBUILT_INDEXES = [
+  'member_phone_uq',
+  'member_phone_suffix_idx',
+  'member_email_uq',
+  'member_external_id_uq',
+  'member_last_name_idx',
+  'member_first_name_idx',
+];
 
 async function chooseBulkMode(db: Db, input: MergeInput): Promise<boolean> {
   if (input.parallel <= 1) return false;
@@ -571,11 +579,10 @@ async function mergeStagedRows(db: Db, input: MergeInput): Promise<void> {
       await sql`set local work_mem = '64MB'`.execute(trx);
       await markConflicts(trx, input);
       const serials = await reserveVirtualSerials(trx, input);
+      // The definitions come from the catalog, so the rebuilt indexes are exactly the migrations'.
       const indexes = await sql<{ indexname: string; indexdef: string }>`
-        select i.indexname, i.indexdef from pg_indexes i
-        join pg_class c on c.relname = i.indexname and c.relkind = 'i'
-        where i.schemaname = current_schema() and i.tablename in (${sql.join([...BULK_TABLES])})
-          and not exists (select 1 from pg_constraint k where k.conindid = c.oid)`.execute(trx);
+        select indexname, indexdef from pg_indexes
+        where schemaname = current_schema() and indexname in (${sql.join(REBUILT_INDEXES)})`.execute(trx);
       for (const ix of indexes.rows) await sql`drop index ${sql.ref(ix.indexname)}`.execute(trx);
       const r = await insertRows(trx, input, { from: 0, to: 2_147_483_647 }, serials);
       await sql`set local maintenance_work_mem = '256MB'`.execute(trx);

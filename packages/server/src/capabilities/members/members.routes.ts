@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import {
   decodeCursor,
   encodeCursor,
@@ -37,7 +37,6 @@ import { issueQrToken } from './qr-token.service';
 import { buildTimeline, isTimelineCursor } from './timeline.service';
 import { consentSourceOf, defaultEmptyBody, writeContextOf } from './write-context';
 
-
 export const memberRoutes: RoutePlugin = (deps) => async (app) => {
   app.post(
     '/members',
@@ -65,6 +64,7 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
           consentSource: consentSourceOf(p),
         },
         request.body,
+        { idempotencyKey: idempotencyKeyOf(request, false) },
       );
       return reply.status(201).send(member);
     },
@@ -256,6 +256,7 @@ export const memberRoutes: RoutePlugin = (deps) => async (app) => {
         writeContextOf(request, p, deps),
         request.params.memberId,
         request.body.text,
+        idempotencyKeyOf(request, false),
       );
       return reply.status(201).send(note);
     },

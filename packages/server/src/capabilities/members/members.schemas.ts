@@ -4,7 +4,8 @@ import { Id, IsoDateTime, ListQuery } from '../../platform/schemas';
 export const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 /** Cursors of lists ordered by a prefixed, time-sortable id (mbr_…, note_…, cbt_…). */
-export const isIdCursor = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(v);
+export const isIdCursor = (v: unknown): v is string =>
+  typeof v === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(v);
 
 export const MemberIdParams = Type.Object({ memberId: Id('The member id (mbr_…)') });
 

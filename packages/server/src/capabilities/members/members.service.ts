@@ -18,6 +18,7 @@ import {
 } from '../consents/consents.service';
 import type { ConsentSource } from '../consents/consents.table';
 import { type OtpCheck, verifyOtp } from '../verifications/verifications.service';
+import { maybeIdempotent } from './idempotency';
 import {
   computePhoneSearch,
   normalizeCardNumber,
@@ -163,6 +164,7 @@ export async function createMember(
   db: Db,
   ctx: WriteContext & { source: MemberSource; consentSource: ConsentSource },
   input: CreateMemberInput,
+  opts: { idempotencyKey?: string | undefined } = {},
 ): Promise<MemberView> {
   const vctx = await loadValidationContext(db, ctx.tenantId, ctx.now, input.attributes !== undefined);
   const { fields, problems } = validateMemberFields(input, vctx);
@@ -179,66 +181,72 @@ export async function createMember(
   }
   for (const [i, c] of (input.consents ?? []).entries()) resolveConsentChannel(c, `body.consents.${i}`);
 
-  const conflicts = await repo.findIdentifierConflicts(db, ctx.tenantId, fields);
-  if (conflicts[0]) throw memberExists(conflicts[0]);
-  let cardNumber: string;
-  let card: CardClassification;
-  if (fields.cardNumber) {
-    cardNumber = fields.cardNumber;
-    card = await classifyNewCard(db, ctx.tenantId, cardNumber);
-  } else {
-    // Reserved outside the transaction so the per-tenant counter row is locked for one statement.
-    cardNumber = await issueVirtualCardNumber(db, ctx.tenantId);
-    card = { kind: 'virtual', batchId: null };
-  }
-
+  // A virtual card number is reserved outside the transaction, so the per-tenant counter row is
+  // locked for one statement only; a number left unused by a failure or a replay is a mere gap.
+  const virtualNumber = fields.cardNumber ? undefined : await issueVirtualCardNumber(db, ctx.tenantId);
+  const cardNumber = fields.cardNumber ?? (virtualNumber as string);
   const memberId = newId('mbr');
   try {
-    await inTransaction(db, async (trx) => {
-      await repo.insertMember(trx, {
-        id: memberId,
-        tenant_id: ctx.tenantId,
-        phone: fields.phone ?? null,
-        email: fields.email ?? null,
-        first_name: fields.firstName ?? null,
-        last_name: fields.lastName ?? null,
-        birth_date: fields.birthDate ?? null,
-        external_id: fields.externalId ?? null,
-        tags: fields.tags ?? [],
-        attributes: Object.fromEntries(Object.entries(fields.attributes ?? {}).filter(([, v]) => v !== null)),
-        source: ctx.source,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-      });
-      await bindCard(trx, { tenantId: ctx.tenantId, memberId, number: cardNumber, card, at: ctx.now });
-      if (input.consents?.length) {
-        await recordConsents(trx, {
-          tenantId: ctx.tenantId,
-          memberId,
-          consents: input.consents,
-          defaultSource: ctx.consentSource,
-          actor: ctx.actor,
-          at: ctx.now,
-        });
-      }
-      // Audit and events carry no personal data: erasure must not have to rewrite them.
-      await recordAudit(trx, {
-        tenantId: ctx.tenantId,
-        actor: ctx.actor,
-        action: 'member.created',
-        targetType: 'member',
-        targetId: memberId,
-        details: { fields: Object.keys(fields), cardKind: card.kind, source: ctx.source },
-        requestId: ctx.requestId,
-      });
-      await repo.insertMemberEvent(trx, {
-        tenantId: ctx.tenantId,
-        type: 'member.created',
-        memberId,
-        payload: { memberId, source: ctx.source },
-        at: ctx.now,
-      });
-    });
+    return await inTransaction(db, (trx) =>
+      maybeIdempotent(
+        trx,
+        { tenantId: ctx.tenantId, scope: 'members.create', key: opts.idempotencyKey, request: input },
+        201,
+        async () => {
+          const conflicts = await repo.findIdentifierConflicts(trx, ctx.tenantId, fields);
+          if (conflicts[0]) throw memberExists(conflicts[0]);
+          const card: CardClassification = fields.cardNumber
+            ? await classifyNewCard(trx, ctx.tenantId, fields.cardNumber)
+            : { kind: 'virtual', batchId: null };
+          await repo.insertMember(trx, {
+            id: memberId,
+            tenant_id: ctx.tenantId,
+            phone: fields.phone ?? null,
+            email: fields.email ?? null,
+            first_name: fields.firstName ?? null,
+            last_name: fields.lastName ?? null,
+            birth_date: fields.birthDate ?? null,
+            external_id: fields.externalId ?? null,
+            tags: fields.tags ?? [],
+            attributes: Object.fromEntries(
+              Object.entries(fields.attributes ?? {}).filter(([, v]) => v !== null),
+            ),
+            source: ctx.source,
+            created_at: ctx.now,
+            updated_at: ctx.now,
+          });
+          await bindCard(trx, { tenantId: ctx.tenantId, memberId, number: cardNumber, card, at: ctx.now });
+          if (input.consents?.length) {
+            await recordConsents(trx, {
+              tenantId: ctx.tenantId,
+              memberId,
+              consents: input.consents,
+              defaultSource: ctx.consentSource,
+              actor: ctx.actor,
+              at: ctx.now,
+            });
+          }
+          // Audit and events carry no personal data: erasure must not have to rewrite them.
+          await recordAudit(trx, {
+            tenantId: ctx.tenantId,
+            actor: ctx.actor,
+            action: 'member.created',
+            targetType: 'member',
+            targetId: memberId,
+            details: { fields: Object.keys(fields), cardKind: card.kind, source: ctx.source },
+            requestId: ctx.requestId,
+          });
+          await repo.insertMemberEvent(trx, {
+            tenantId: ctx.tenantId,
+            type: 'member.created',
+            memberId,
+            payload: { memberId, source: ctx.source },
+            at: ctx.now,
+          });
+          return getMemberDetails(trx, ctx.tenantId, memberId);
+        },
+      ),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) {
       const explained = await explainUniqueViolation(db, ctx.tenantId, { ...fields, cardNumber });
@@ -246,7 +254,6 @@ export async function createMember(
     }
     throw err;
   }
-  return getMemberDetails(db, ctx.tenantId, memberId);
 }
 
 export type UpdateMemberInput = Omit<MemberFieldsInput, 'cardNumber'>;
@@ -503,35 +510,48 @@ export type NoteView = {
   createdAt: string;
 };
 
-export async function addNote(db: Db, ctx: WriteContext, memberId: string, text: string): Promise<NoteView> {
-  return inTransaction(db, async (trx) => {
-    await lockLiveMember(trx, ctx.tenantId, memberId);
-    const row = await repo.insertNote(trx, {
-      id: newId('note'),
-      tenant_id: ctx.tenantId,
-      member_id: memberId,
-      body: text,
-      author_type: ctx.actor.actorType,
-      author_id: ctx.actor.actorId,
-      created_at: ctx.now,
-    });
-    await recordAudit(trx, {
-      tenantId: ctx.tenantId,
-      actor: ctx.actor,
-      action: 'member.note_added',
-      targetType: 'member',
-      targetId: memberId,
-      details: { noteId: row.id },
-      requestId: ctx.requestId,
-    });
-    return {
-      noteId: row.id,
-      text: row.body,
-      authorType: row.author_type,
-      authorId: row.author_id,
-      createdAt: row.created_at.toISOString(),
-    };
-  });
+export async function addNote(
+  db: Db,
+  ctx: WriteContext,
+  memberId: string,
+  text: string,
+  idempotencyKey?: string,
+): Promise<NoteView> {
+  return inTransaction(db, (trx) =>
+    maybeIdempotent(
+      trx,
+      { tenantId: ctx.tenantId, scope: 'members.note', key: idempotencyKey, request: { memberId, text } },
+      201,
+      async () => {
+        await lockLiveMember(trx, ctx.tenantId, memberId);
+        const row = await repo.insertNote(trx, {
+          id: newId('note'),
+          tenant_id: ctx.tenantId,
+          member_id: memberId,
+          body: text,
+          author_type: ctx.actor.actorType,
+          author_id: ctx.actor.actorId,
+          created_at: ctx.now,
+        });
+        await recordAudit(trx, {
+          tenantId: ctx.tenantId,
+          actor: ctx.actor,
+          action: 'member.note_added',
+          targetType: 'member',
+          targetId: memberId,
+          details: { noteId: row.id },
+          requestId: ctx.requestId,
+        });
+        return {
+          noteId: row.id,
+          text: row.body,
+          authorType: row.author_type,
+          authorId: row.author_id,
+          createdAt: row.created_at.toISOString(),
+        };
+      },
+    ),
+  );
 }
 
 export async function listNotes(
