@@ -27,6 +27,32 @@ import { verificationRoutes } from './verifications/verifications.routes';
 
 // The composition root for capabilities: their routes (mounted under /v1), their scheduled
 // jobs (run in this order for one instant), and their first-start demo loaders.
-export const routePlugins: readonly RoutePlugin[] = [staffRoutes, auditRoutes, adminRoutes, programRoutes, receiptsRoutes, ledgerRoutes, memberRoutes, cardRoutes, consentRoutes, verificationRoutes, householdRoutes, analyticsRoutes, cabinetRoutes, tiersRoutes, membershipsRoutes, campaignRoutes, couponRoutes, eventRewardRoutes];
+export const routePlugins: readonly RoutePlugin[] = [
+  staffRoutes,
+  auditRoutes,
+  adminRoutes,
+  programRoutes,
+  receiptsRoutes,
+  ledgerRoutes,
+  memberRoutes,
+  cardRoutes,
+  consentRoutes,
+  verificationRoutes,
+  householdRoutes,
+  analyticsRoutes,
+  cabinetRoutes,
+  tiersRoutes,
+  membershipsRoutes,
+  campaignRoutes,
+  couponRoutes,
+  eventRewardRoutes,
+];
 
-export const jobDefinitions: readonly JobDefinition[] = [...ledgerJobs, ...tierJobs, ...membershipJobs, ...couponJobs, ...eventRewardJobs, ...verificationJobs];
+export const jobDefinitions: readonly JobDefinition[] = [
+  ...ledgerJobs,
+  ...tierJobs,
+  ...membershipJobs,
+  ...couponJobs,
+  ...eventRewardJobs,
+  ...verificationJobs,
+];

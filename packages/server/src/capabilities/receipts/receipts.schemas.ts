@@ -147,7 +147,9 @@ export const ReceiptView = Type.Object({
   coupons: Type.Object({ applied: Type.Array(Type.String()), unused: Type.Array(Type.String()) }),
   balance: Type.Union([BalanceView, Type.Null()]),
   refunds: Type.Optional(Type.Array(RefundView)),
-  freeDelivery: Type.Optional(Type.Boolean({ description: 'A campaign or benefit grants free delivery (web shops)' })),
+  freeDelivery: Type.Optional(
+    Type.Boolean({ description: 'A campaign or benefit grants free delivery (web shops)' }),
+  ),
   hold: Type.Optional(
     Type.Union([
       Type.Object({ holdId: Type.String(), points: Type.Integer(), expiresAt: Type.String() }),
