@@ -118,6 +118,18 @@ function errorToResponse(
         body: toErrorBody(new AppError('validation_failed', 'Content-Length does not match the body.')),
       };
   }
+  // SQLSTATE class 22 (data exception): input that passed the schema but that PostgreSQL refuses,
+  // e.g. a NUL character in text or a number out of range. The client's fault, never a 500.
+  if (/^22[0-9A-Z]{3}$/.test(String((err as { code?: unknown }).code ?? ''))) {
+    return {
+      status: 400,
+      body: toErrorBody(
+        new AppError('validation_failed', 'The request contains a value that cannot be stored (for example a NUL character in text, or a number out of range).', [
+          { field: 'body', message: 'contains a value that cannot be stored' },
+        ]),
+      ),
+    };
+  }
   if (isPoolExhausted(err)) {
     return {
       status: 503,
