@@ -124,9 +124,11 @@ function errorToResponse(
     return {
       status: 400,
       body: toErrorBody(
-        new AppError('validation_failed', 'The request contains a value that cannot be stored (for example a NUL character in text, or a number out of range).', [
-          { field: 'body', message: 'contains a value that cannot be stored' },
-        ]),
+        new AppError(
+          'validation_failed',
+          'The request contains a value that cannot be stored (for example a NUL character in text, or a number out of range).',
+          [{ field: 'body', message: 'contains a value that cannot be stored' }],
+        ),
       ),
     };
   }

@@ -1,6 +1,7 @@
-import { type Db, inTransaction, isUniqueViolation } from '../../platform/db';
+import { type Db, inTransaction, isUniqueViolation, type Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { recordAudit } from '../audit/audit.service';
+import { maybeIdempotent } from '../members/idempotency';
 import { normalizeCardNumber } from '../members/identifiers';
 import { getMemberOrThrow, type WriteContext } from '../members/members.service';
 import {
@@ -30,32 +31,41 @@ export function cardNumberOrThrow(raw: string, field: string): string {
 }
 
 async function prepareNewCard(
-  db: Db,
+  trx: Trx,
   tenantId: string,
   given: string | undefined,
+  virtualNumber: string | undefined,
   field: string,
 ): Promise<{ number: string; card: CardClassification }> {
   if (given === undefined) {
-    return { number: await issueVirtualCardNumber(db, tenantId), card: { kind: 'virtual', batchId: null } };
+    return { number: virtualNumber as string, card: { kind: 'virtual', batchId: null } };
   }
   const number = cardNumberOrThrow(given, field);
-  return { number, card: await classifyNewCard(db, tenantId, number, field) };
+  return { number, card: await classifyNewCard(trx, tenantId, number, field) };
 }
 
 /** A concurrent bind of the same number lost the race to the primary key: say who has it. */
 async function withCardRace<T>(
   db: Db,
   tenantId: string,
-  number: string,
+  number: string | undefined,
   field: string,
   fn: () => Promise<T>,
 ) {
   try {
     return await fn();
   } catch (err) {
-    if (isUniqueViolation(err)) await classifyNewCard(db, tenantId, number, field);
+    if (isUniqueViolation(err) && number) await classifyNewCard(db, tenantId, number, field);
     throw err;
   }
+}
+
+/**
+ * Without a card number a virtual one is issued; its serial is reserved before the transaction
+ * (the counter row is then locked for one statement only; an unused number is a harmless gap).
+ */
+async function reserveVirtualIfNeeded(db: Db, tenantId: string, given: string | undefined) {
+  return given === undefined ? issueVirtualCardNumber(db, tenantId) : undefined;
 }
 
 export async function activateMemberCard(
@@ -63,26 +73,50 @@ export async function activateMemberCard(
   ctx: WriteContext,
   memberId: string,
   cardNumber: string | undefined,
+  idempotencyKey?: string,
 ): Promise<CardView> {
-  const member = await getMemberOrThrow(db, ctx.tenantId, memberId);
-  if (member.status === 'anonymized') {
-    throw new AppError('conflict', `Member '${member.memberId}' was erased; bind the card to a new member.`);
-  }
-  const { number, card } = await prepareNewCard(db, ctx.tenantId, cardNumber, 'body.cardNumber');
-  return withCardRace(db, ctx.tenantId, number, 'body.cardNumber', () =>
-    inTransaction(db, async (trx) => {
-      const view = await bindCard(trx, { tenantId: ctx.tenantId, memberId, number, card, at: ctx.now });
-      await recordAudit(trx, {
-        tenantId: ctx.tenantId,
-        actor: ctx.actor,
-        action: 'card.bound',
-        targetType: 'member',
-        targetId: memberId,
-        details: { cardNumber: number, kind: card.kind },
-        requestId: ctx.requestId,
-      });
-      return view;
-    }),
+  const virtualNumber = await reserveVirtualIfNeeded(db, ctx.tenantId, cardNumber);
+  const op = {
+    tenantId: ctx.tenantId,
+    scope: 'cards.bind',
+    key: idempotencyKey,
+    request: { memberId, cardNumber },
+  };
+  return withCardRace(
+    db,
+    ctx.tenantId,
+    cardNumber && normalizeCardNumber(cardNumber),
+    'body.cardNumber',
+    () =>
+      inTransaction(db, (trx) =>
+        maybeIdempotent(trx, op, 201, async () => {
+          const member = await getMemberOrThrow(trx, ctx.tenantId, memberId);
+          if (member.status === 'anonymized') {
+            throw new AppError(
+              'conflict',
+              `Member '${member.memberId}' was erased; bind the card to a new member.`,
+            );
+          }
+          const { number, card } = await prepareNewCard(
+            trx,
+            ctx.tenantId,
+            cardNumber,
+            virtualNumber,
+            'body.cardNumber',
+          );
+          const view = await bindCard(trx, { tenantId: ctx.tenantId, memberId, number, card, at: ctx.now });
+          await recordAudit(trx, {
+            tenantId: ctx.tenantId,
+            actor: ctx.actor,
+            action: 'card.bound',
+            targetType: 'member',
+            targetId: memberId,
+            details: { cardNumber: number, kind: card.kind },
+            requestId: ctx.requestId,
+          });
+          return view;
+        }),
+      ),
   );
 }
 
@@ -91,27 +125,47 @@ export async function replaceMemberCard(
   ctx: WriteContext,
   rawNumber: string,
   newCardNumber: string | undefined,
+  idempotencyKey?: string,
 ): Promise<CardView> {
   const number = cardNumberOrThrow(rawNumber, 'params.cardNumber');
-  const old = await getCardViewOrThrow(db, ctx.tenantId, number);
-  if (!old.memberId) throw new AppError('not_found', `Card '${number}' is not bound to a member.`);
-  const next = await prepareNewCard(db, ctx.tenantId, newCardNumber, 'body.newCardNumber');
-  const result = await withCardRace(db, ctx.tenantId, next.number, 'body.newCardNumber', () =>
-    inTransaction(db, async (trx) => {
-      const r = await replaceCard(trx, { tenantId: ctx.tenantId, number, newCard: next, at: ctx.now });
-      await recordAudit(trx, {
-        tenantId: ctx.tenantId,
-        actor: ctx.actor,
-        action: 'card.replaced',
-        targetType: 'member',
-        targetId: old.memberId ?? undefined,
-        details: { cardNumber: number, newCardNumber: r.newCard.cardNumber, kind: r.newCard.kind },
-        requestId: ctx.requestId,
-      });
-      return r;
-    }),
+  const virtualNumber = await reserveVirtualIfNeeded(db, ctx.tenantId, newCardNumber);
+  const op = {
+    tenantId: ctx.tenantId,
+    scope: 'cards.replace',
+    key: idempotencyKey,
+    request: { number, newCardNumber },
+  };
+  return withCardRace(
+    db,
+    ctx.tenantId,
+    newCardNumber && normalizeCardNumber(newCardNumber),
+    'body.newCardNumber',
+    () =>
+      inTransaction(db, (trx) =>
+        maybeIdempotent(trx, op, 201, async () => {
+          const old = await getCardViewOrThrow(trx, ctx.tenantId, number);
+          if (!old.memberId) throw new AppError('not_found', `Card '${number}' is not bound to a member.`);
+          const next = await prepareNewCard(
+            trx,
+            ctx.tenantId,
+            newCardNumber,
+            virtualNumber,
+            'body.newCardNumber',
+          );
+          const r = await replaceCard(trx, { tenantId: ctx.tenantId, number, newCard: next, at: ctx.now });
+          await recordAudit(trx, {
+            tenantId: ctx.tenantId,
+            actor: ctx.actor,
+            action: 'card.replaced',
+            targetType: 'member',
+            targetId: old.memberId,
+            details: { cardNumber: number, newCardNumber: r.newCard.cardNumber, kind: r.newCard.kind },
+            requestId: ctx.requestId,
+          });
+          return r.newCard;
+        }),
+      ),
   );
-  return result.newCard;
 }
 
 export async function blockCardAudited(
@@ -140,18 +194,22 @@ export async function createCardBatchAudited(
   db: Db,
   ctx: WriteContext,
   input: { prefix: string; count: number; note: string },
+  idempotencyKey?: string,
 ): Promise<CardBatchView> {
-  return inTransaction(db, async (trx) => {
-    const created = await createCardBatch(trx, { tenantId: ctx.tenantId, ...input });
-    await recordAudit(trx, {
-      tenantId: ctx.tenantId,
-      actor: ctx.actor,
-      action: 'card_batch.created',
-      targetType: 'card_batch',
-      targetId: created.batchId,
-      details: { prefix: created.prefix, count: created.count, firstNumber: created.firstNumber },
-      requestId: ctx.requestId,
-    });
-    return created;
-  });
+  const op = { tenantId: ctx.tenantId, scope: 'cards.batch', key: idempotencyKey, request: input };
+  return inTransaction(db, (trx) =>
+    maybeIdempotent(trx, op, 201, async () => {
+      const created = await createCardBatch(trx, { tenantId: ctx.tenantId, ...input });
+      await recordAudit(trx, {
+        tenantId: ctx.tenantId,
+        actor: ctx.actor,
+        action: 'card_batch.created',
+        targetType: 'card_batch',
+        targetId: created.batchId,
+        details: { prefix: created.prefix, count: created.count, firstNumber: created.firstNumber },
+        requestId: ctx.requestId,
+      });
+      return created;
+    }),
+  );
 }

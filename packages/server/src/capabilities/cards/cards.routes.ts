@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import {
   decodeCursor,
   encodeCursor,
@@ -28,7 +28,6 @@ import {
   MAX_BATCH_SIZE,
   rowToBatch,
 } from './cards.service';
-
 
 const CardSchema = Type.Object({
   cardNumber: Type.String(),
@@ -81,11 +80,16 @@ export const cardRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'members:write');
-      const batch = await createCardBatchAudited(deps.db, writeContextOf(request, p, deps), {
-        prefix: request.body.prefix,
-        count: request.body.count,
-        note: request.body.note ?? '',
-      });
+      const batch = await createCardBatchAudited(
+        deps.db,
+        writeContextOf(request, p, deps),
+        {
+          prefix: request.body.prefix,
+          count: request.body.count,
+          note: request.body.note ?? '',
+        },
+        idempotencyKeyOf(request, false),
+      );
       return reply.status(201).send(batch);
     },
   );
@@ -221,6 +225,7 @@ export const cardRoutes: RoutePlugin = (deps) => async (app) => {
         writeContextOf(request, p, deps),
         request.params.cardNumber,
         request.body.newCardNumber,
+        idempotencyKeyOf(request, false),
       );
       return reply.status(201).send(card);
     },
@@ -266,6 +271,7 @@ export const cardRoutes: RoutePlugin = (deps) => async (app) => {
         writeContextOf(request, p, deps),
         request.params.memberId,
         request.body.cardNumber,
+        idempotencyKeyOf(request, false),
       );
       return reply.status(201).send(card);
     },

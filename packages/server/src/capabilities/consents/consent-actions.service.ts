@@ -1,6 +1,7 @@
 import { type Db, inTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { recordAudit } from '../audit/audit.service';
+import { maybeIdempotent } from '../members/idempotency';
 import { getMemberOrThrow, type WriteContext } from '../members/members.service';
 import {
   type ConsentInput,
@@ -17,51 +18,60 @@ export async function changeConsent(
   memberId: string,
   input: ConsentInput,
   defaultSource: ConsentSource,
+  idempotencyKey?: string,
 ): Promise<ConsentView> {
   resolveConsentChannel(input, 'body');
   const member = await getMemberOrThrow(db, ctx.tenantId, memberId);
   if (member.status === 'anonymized') {
     throw new AppError('conflict', `Member '${memberId}' was erased; their consents cannot change.`);
   }
-  return inTransaction(db, async (trx) => {
-    const [consent] = await recordConsents(trx, {
-      tenantId: ctx.tenantId,
-      memberId,
-      consents: [input],
-      defaultSource,
-      actor: ctx.actor,
-      at: ctx.now,
-      field: 'body',
-    });
-    if (!consent) throw new Error('consent was not recorded');
-    const details = {
-      channel: consent.channel,
-      purpose: consent.purpose,
-      granted: consent.granted,
-      textVersion: consent.textVersion,
-      source: consent.source,
-    };
-    await recordAudit(trx, {
-      tenantId: ctx.tenantId,
-      actor: ctx.actor,
-      action: 'member.consent_changed',
-      targetType: 'member',
-      targetId: memberId,
-      details,
-      requestId: ctx.requestId,
-    });
-    await trx
-      .insertInto('event_outbox')
-      .values({
-        tenant_id: ctx.tenantId,
-        type: 'consent.changed',
-        dedupe_key: null,
-        member_id: memberId,
-        payload: JSON.stringify({ memberId, ...details }),
-        occurred_at: ctx.now,
-        delivered_at: null,
-      })
-      .execute();
-    return consent;
-  });
+  const op = {
+    tenantId: ctx.tenantId,
+    scope: 'consents.change',
+    key: idempotencyKey,
+    request: { memberId, input },
+  };
+  return inTransaction(db, (trx) =>
+    maybeIdempotent(trx, op, 201, async () => {
+      const [consent] = await recordConsents(trx, {
+        tenantId: ctx.tenantId,
+        memberId,
+        consents: [input],
+        defaultSource,
+        actor: ctx.actor,
+        at: ctx.now,
+        field: 'body',
+      });
+      if (!consent) throw new Error('consent was not recorded');
+      const details = {
+        channel: consent.channel,
+        purpose: consent.purpose,
+        granted: consent.granted,
+        textVersion: consent.textVersion,
+        source: consent.source,
+      };
+      await recordAudit(trx, {
+        tenantId: ctx.tenantId,
+        actor: ctx.actor,
+        action: 'member.consent_changed',
+        targetType: 'member',
+        targetId: memberId,
+        details,
+        requestId: ctx.requestId,
+      });
+      await trx
+        .insertInto('event_outbox')
+        .values({
+          tenant_id: ctx.tenantId,
+          type: 'consent.changed',
+          dedupe_key: null,
+          member_id: memberId,
+          payload: JSON.stringify({ memberId, ...details }),
+          occurred_at: ctx.now,
+          delivered_at: null,
+        })
+        .execute();
+      return consent;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { decodeCursor, encodeCursor, errorResponses, ListQuery, Page } from '../../platform/schemas';
 import {
   ConsentEventSchema,
@@ -57,6 +57,7 @@ export const consentRoutes: RoutePlugin = (deps) => async (app) => {
         request.params.memberId,
         request.body,
         consentSourceOf(p),
+        idempotencyKeyOf(request, false),
       );
       return reply.status(201).send(consent);
     },

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, Id, IsoDateTime } from '../../platform/schemas';
 import {
   addHouseholdMember,
@@ -41,11 +41,16 @@ export const householdRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'members:write');
-      const household = await createHousehold(deps.db, writeContextOf(request, p, deps), {
-        name: request.body.name,
-        kind: request.body.kind ?? 'family',
-        ownerMemberId: request.body.ownerMemberId,
-      });
+      const household = await createHousehold(
+        deps.db,
+        writeContextOf(request, p, deps),
+        {
+          name: request.body.name,
+          kind: request.body.kind ?? 'family',
+          ownerMemberId: request.body.ownerMemberId,
+        },
+        idempotencyKeyOf(request, false),
+      );
       return reply.status(201).send(household);
     },
   );

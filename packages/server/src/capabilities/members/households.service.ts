@@ -2,6 +2,7 @@ import { type Db, type DbOrTrx, inTransaction, isUniqueViolation, type Trx } fro
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { recordAudit } from '../audit/audit.service';
+import { maybeIdempotent } from './idempotency';
 import { getMemberOrThrow, type WriteContext } from './members.service';
 import type { HouseholdRole } from './members.table';
 
@@ -122,24 +123,28 @@ export async function createHousehold(
   db: Db,
   ctx: WriteContext,
   input: { name: string; kind: 'family' | 'company'; ownerMemberId: string },
+  idempotencyKey?: string,
 ): Promise<HouseholdView> {
-  const householdId = newId('hh');
-  await withMembershipRace(() =>
-    inTransaction(db, async (trx) => {
-      await trx
-        .insertInto('household')
-        .values({
-          id: householdId,
-          tenant_id: ctx.tenantId,
-          name: input.name,
-          kind: input.kind,
-          created_at: ctx.now,
-        })
-        .execute();
-      await addMember(trx, ctx, householdId, input.ownerMemberId, 'owner');
-    }),
+  const op = { tenantId: ctx.tenantId, scope: 'households.create', key: idempotencyKey, request: input };
+  return withMembershipRace(() =>
+    inTransaction(db, (trx) =>
+      maybeIdempotent(trx, op, 201, async () => {
+        const householdId = newId('hh');
+        await trx
+          .insertInto('household')
+          .values({
+            id: householdId,
+            tenant_id: ctx.tenantId,
+            name: input.name,
+            kind: input.kind,
+            created_at: ctx.now,
+          })
+          .execute();
+        await addMember(trx, ctx, householdId, input.ownerMemberId, 'owner');
+        return getHouseholdOrThrow(trx, ctx.tenantId, householdId);
+      }),
+    ),
   );
-  return getHouseholdOrThrow(db, ctx.tenantId, householdId);
 }
 
 export async function addHouseholdMember(
@@ -147,14 +152,23 @@ export async function addHouseholdMember(
   ctx: WriteContext,
   householdId: string,
   input: { memberId: string; role: HouseholdRole },
+  idempotencyKey?: string,
 ): Promise<HouseholdView> {
-  await withMembershipRace(() =>
-    inTransaction(db, async (trx) => {
-      await getHouseholdOrThrow(trx, ctx.tenantId, householdId);
-      await addMember(trx, ctx, householdId, input.memberId, input.role);
-    }),
+  const op = {
+    tenantId: ctx.tenantId,
+    scope: 'households.add',
+    key: idempotencyKey,
+    request: { householdId, input },
+  };
+  return withMembershipRace(() =>
+    inTransaction(db, (trx) =>
+      maybeIdempotent(trx, op, 201, async () => {
+        await getHouseholdOrThrow(trx, ctx.tenantId, householdId);
+        await addMember(trx, ctx, householdId, input.memberId, input.role);
+        return getHouseholdOrThrow(trx, ctx.tenantId, householdId);
+      }),
+    ),
   );
-  return getHouseholdOrThrow(db, ctx.tenantId, householdId);
 }
 
 export async function removeHouseholdMember(

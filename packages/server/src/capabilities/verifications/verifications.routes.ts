@@ -3,7 +3,7 @@ import type { AppDeps } from '../../platform/app-deps';
 import { AppError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { hasScope } from '../../platform/principal';
-import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
+import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, IsoDateTime } from '../../platform/schemas';
 import { normalizePhone } from '../members/identifiers';
 import { findTenantRegion } from '../members/members.service';
@@ -61,7 +61,13 @@ export function createVerificationRoutes(
         const p = principalForCodes(request);
         const phone = await phoneOrThrow(deps, p.tenantId, request.body.phone);
         try {
-          const v = await sendVerification(deps.db, { tenantId: p.tenantId, phone, now: deps.now(), sender });
+          const v = await sendVerification(deps.db, {
+            tenantId: p.tenantId,
+            phone,
+            now: deps.now(),
+            sender,
+            idempotencyKey: idempotencyKeyOf(request, false),
+          });
           return reply
             .status(202)
             .send({ verificationId: v.verificationId, expiresAt: v.expiresAt.toISOString() });

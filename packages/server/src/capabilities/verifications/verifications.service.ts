@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db, DbOrTrx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { maybeIdempotent } from '../members/idempotency';
 import type { SmsSender } from './sms-sender';
 
 // One-time codes for a till (or the member cabinet) to prove the customer holds the phone.
@@ -28,47 +29,70 @@ function sameHash(a: string, b: string): boolean {
 
 export async function sendVerification(
   db: Db,
-  input: { tenantId: string; phone: string; now: Date; sender: SmsSender },
+  input: {
+    tenantId: string;
+    phone: string;
+    now: Date;
+    sender: SmsSender;
+    idempotencyKey?: string | undefined;
+  },
 ): Promise<{ verificationId: string; expiresAt: Date }> {
   const code = String(randomInt(0, 10 ** OTP_DIGITS)).padStart(OTP_DIGITS, '0');
   const salt = randomBytes(16).toString('hex');
   const id = newId('vrf');
   const expiresAt = new Date(input.now.getTime() + OTP_TTL_MS);
-  await db.transaction().execute(async (trx) => {
-    // Serialise sends per phone so two concurrent requests cannot both pass the rate limit.
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`otp:${input.tenantId}:${input.phone}`}, 0))`.execute(
+  // A retry under the same Idempotency-Key answers with the first code's id and sends nothing.
+  let sent = false;
+  const stored = await db.transaction().execute((trx) =>
+    maybeIdempotent(
       trx,
-    );
-    const last = await trx
-      .selectFrom('verification')
-      .select('created_at')
-      .where('tenant_id', '=', input.tenantId)
-      .where('phone', '=', input.phone)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const waitMs = last ? last.created_at.getTime() + OTP_RESEND_INTERVAL_MS - input.now.getTime() : 0;
-    if (waitMs > 0) {
-      const retryAfterSeconds = Math.ceil(waitMs / 1000);
-      throw new AppError(
-        'rate_limited',
-        `A code was sent to this phone moments ago; wait ${retryAfterSeconds} s before asking for another.`,
-        { retryAfterSeconds },
-      );
-    }
-    await trx
-      .insertInto('verification')
-      .values({
-        id,
-        tenant_id: input.tenantId,
-        phone: input.phone,
-        code_hash: hashCode(salt, code),
-        salt,
-        created_at: input.now,
-        expires_at: expiresAt,
-      })
-      .execute();
-  });
+      {
+        tenantId: input.tenantId,
+        scope: 'verifications.send',
+        key: input.idempotencyKey,
+        request: { phone: input.phone },
+      },
+      202,
+      async () => {
+        sent = true;
+        // Serialise sends per phone so two concurrent requests cannot both pass the rate limit.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`otp:${input.tenantId}:${input.phone}`}, 0))`.execute(
+          trx,
+        );
+        const last = await trx
+          .selectFrom('verification')
+          .select('created_at')
+          .where('tenant_id', '=', input.tenantId)
+          .where('phone', '=', input.phone)
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const waitMs = last ? last.created_at.getTime() + OTP_RESEND_INTERVAL_MS - input.now.getTime() : 0;
+        if (waitMs > 0) {
+          const retryAfterSeconds = Math.ceil(waitMs / 1000);
+          throw new AppError(
+            'rate_limited',
+            `A code was sent to this phone moments ago; wait ${retryAfterSeconds} s before asking for another.`,
+            { retryAfterSeconds },
+          );
+        }
+        await trx
+          .insertInto('verification')
+          .values({
+            id,
+            tenant_id: input.tenantId,
+            phone: input.phone,
+            code_hash: hashCode(salt, code),
+            salt,
+            created_at: input.now,
+            expires_at: expiresAt,
+          })
+          .execute();
+        return { verificationId: id, expiresAt: expiresAt.toISOString() };
+      },
+    ),
+  );
+  if (!sent) return { verificationId: stored.verificationId, expiresAt: new Date(stored.expiresAt) };
   try {
     await input.sender.send({
       tenantId: input.tenantId,
@@ -77,8 +101,17 @@ export async function sendVerification(
       text: `Your code: ${code}. It is valid for 5 minutes.`,
     });
   } catch (err) {
-    // The member never got it: drop the row so the rate limit does not hold them back.
+    // The member never got it: drop the row so the rate limit does not hold them back, and the
+    // stored answer of its Idempotency-Key so a retry sends a code after all.
     await db.deleteFrom('verification').where('id', '=', id).execute();
+    if (input.idempotencyKey !== undefined) {
+      await db
+        .deleteFrom('operation')
+        .where('tenant_id', '=', input.tenantId)
+        .where('scope', '=', 'verifications.send')
+        .where('key', '=', input.idempotencyKey)
+        .execute();
+    }
     throw new AppError('unavailable', 'The SMS could not be sent; try again in a minute.', {
       sender: input.sender.name,
       reason: err instanceof Error ? err.message : String(err),

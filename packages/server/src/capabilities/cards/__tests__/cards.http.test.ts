@@ -36,6 +36,41 @@ describeEachEngine('Cards API', (engine) => {
     expect(list.items.map((b: { batchId: string }) => b.batchId)).toEqual([next.batchId, batch.batchId]);
   });
 
+  it('reserves one batch per Idempotency-Key and binds a card once per key', async () => {
+    const headers = { 'idempotency-key': 'print-run-7' };
+    const a = await t.call({
+      method: 'POST',
+      url: '/v1/card-batches',
+      payload: { prefix: '44', count: 2 },
+      headers,
+    });
+    const b = await t.call({
+      method: 'POST',
+      url: '/v1/card-batches',
+      payload: { prefix: '44', count: 2 },
+      headers,
+    });
+    expect(b.json()).toEqual(a.json());
+    const m = (await post('/v1/members', { phone: '+79160000051' })).json();
+    const bindHeaders = { 'idempotency-key': 'bind-1' };
+    const payload = { cardNumber: a.json().firstNumber };
+    const bound = await t.call({
+      method: 'POST',
+      url: `/v1/members/${m.memberId}/cards`,
+      payload,
+      headers: bindHeaders,
+    });
+    const retry = await t.call({
+      method: 'POST',
+      url: `/v1/members/${m.memberId}/cards`,
+      payload,
+      headers: bindHeaders,
+    });
+    expect(bound.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(bound.json());
+  });
+
   it('refuses prefixes that would collide with virtual cards or other ranges', async () => {
     const virtual = await post('/v1/card-batches', { prefix: '29', count: 1 });
     expect(virtual.statusCode).toBe(400);

@@ -264,6 +264,57 @@ describeEachEngine('Members API', (engine) => {
     );
   });
 
+  it('honours Idempotency-Key: a retry gets the first response, another body under the key is 409', async () => {
+    const body = { phone: '+79068887766', firstName: 'Retry' };
+    const headers = { 'idempotency-key': 'signup-42' };
+    const first = await t.call({ method: 'POST', url: '/v1/members', payload: body, headers });
+    expect(first.statusCode).toBe(201);
+    const again = await t.call({
+      method: 'POST',
+      url: '/v1/members',
+      payload: { firstName: 'Retry', phone: '+79068887766' },
+      headers,
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const other = await t.call({
+      method: 'POST',
+      url: '/v1/members',
+      payload: { phone: '+79068887767' },
+      headers,
+    });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error.code).toBe('idempotency_key_reused');
+    const noKey = await t.call({ method: 'POST', url: '/v1/members', payload: body });
+    expect(noKey.json().error).toMatchObject({
+      code: 'member_exists',
+      details: { memberId: first.json().memberId },
+    });
+    const badKey = await t.call({
+      method: 'POST',
+      url: '/v1/members',
+      payload: body,
+      headers: { 'idempotency-key': 'has space' },
+    });
+    expect(badKey.statusCode).toBe(400);
+    const note = { text: 'called twice' };
+    const n1 = await t.call({
+      method: 'POST',
+      url: `/v1/members/${first.json().memberId}/notes`,
+      payload: note,
+      headers,
+    });
+    const n2 = await t.call({
+      method: 'POST',
+      url: `/v1/members/${first.json().memberId}/notes`,
+      payload: note,
+      headers,
+    });
+    expect(n2.json()).toEqual(n1.json());
+    const notes = await t.call({ method: 'GET', url: `/v1/members/${first.json().memberId}/notes` });
+    expect(notes.json().items).toHaveLength(1);
+  });
+
   it('is race-safe: concurrent enrolments with one phone create one member', async () => {
     const results = await Promise.all(
       Array.from({ length: 8 }, () => create({ phone: '+79067778899', firstName: 'Race' })),

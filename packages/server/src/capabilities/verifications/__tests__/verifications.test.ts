@@ -156,7 +156,11 @@ describeEachEngine('One-time codes', (engine) => {
     const count = async () =>
       (await t.db.selectFrom('verification').select('id').where('phone', '=', '+79165550707').execute())
         .length;
-    await t.call({ method: 'POST', url: '/v1/admin/jobs/run', payload: { at: at(60 * 60_000).toISOString() } });
+    await t.call({
+      method: 'POST',
+      url: '/v1/admin/jobs/run',
+      payload: { at: at(60 * 60_000).toISOString() },
+    });
     expect(await count()).toBe(1);
     const ran = await t.call({
       method: 'POST',
