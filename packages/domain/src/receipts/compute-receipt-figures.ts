@@ -69,7 +69,8 @@ export const computeReceiptFigures = (
     requestedPoints: receipt.pointsToSpend,
     availablePoints: member === null ? null : BigInt(member.availablePoints),
     pointValueMinor: program.pointValueMinor,
-    maxPercentOfReceipt: program.maxPercentOfReceipt,
+    // A tier or paid plan may set its own share of the receipt payable with points.
+    maxPercentOfReceipt: tier?.maxPointsPercent ?? program.maxPercentOfReceipt,
     excludedCategories: program.burnExcluded,
   });
   const earnMatches = member === null ? [] : matches;

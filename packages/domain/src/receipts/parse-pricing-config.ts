@@ -22,6 +22,8 @@ export type ParsedTier = {
   readonly name: string;
   readonly discountPercent: Rational;
   readonly earnMultiplier: Rational;
+  /** Replaces the program's points-payment share; null = the program's. */
+  readonly maxPointsPercent: bigint | null;
 };
 
 export type ParsedBundleItem = {
@@ -140,8 +142,31 @@ export const parseTier = (
       ),
     );
   }
-  if (discountPercent === null || earnMultiplier === null) return { ok: false, problems };
-  return { ok: true, value: { code: tier.code, name: tier.name, discountPercent, earnMultiplier } };
+  const maxPointsPercent = tier.maxPointsPercent ?? null;
+  const maxPointsPercentValid =
+    maxPointsPercent === null ||
+    (Number.isInteger(maxPointsPercent) && maxPointsPercent >= 0 && maxPointsPercent <= 100);
+  if (!maxPointsPercentValid) {
+    problems.push(
+      configurationProblem(
+        'member.tier.maxPointsPercent',
+        'Tier maxPointsPercent must be a whole number from 0 to 100, or null.',
+      ),
+    );
+  }
+  if (discountPercent === null || earnMultiplier === null || !maxPointsPercentValid) {
+    return { ok: false, problems };
+  }
+  return {
+    ok: true,
+    value: {
+      code: tier.code,
+      name: tier.name,
+      discountPercent,
+      earnMultiplier,
+      maxPointsPercent: maxPointsPercent === null ? null : BigInt(maxPointsPercent),
+    },
+  };
 };
 
 const isStringList = (value: unknown): value is readonly string[] =>

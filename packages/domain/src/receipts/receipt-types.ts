@@ -32,6 +32,11 @@ export type MemberTier = {
   readonly discountPercent: string;
   /** Decimal string, ≥ 0; multiplies `earn.pointsPerUnit`. */
   readonly earnMultiplier: string;
+  /**
+   * Whole percent (0–100) of a receipt payable with points for this member, replacing the
+   * program's `burn.maxPercentOfReceipt`; null or absent = the program's rule.
+   */
+  readonly maxPointsPercent?: number | null;
 };
 
 /** null = anonymous receipt: no tier discount, earns nothing, cannot spend. */

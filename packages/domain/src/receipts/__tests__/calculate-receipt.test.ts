@@ -237,6 +237,25 @@ describe('points payment', () => {
     expect(result.totals.maxPointsToSpend).toBe(108);
   });
 
+  it("a tier's maxPointsPercent replaces the program's share, up or down", () => {
+    const spendAll = (maxPointsPercent: number | null) =>
+      calculate({
+        receipt: receipt({ pointsToSpend: 999 }),
+        member: member({ availablePoints: 999, tier: { ...SILVER, discountPercent: '0', maxPointsPercent } }),
+      }).totals.maxPointsToSpend;
+    // 400 ₽ receipt, 1 point = 1 ₽: the program's 30 % allows 120
+    expect(spendAll(null)).toBe(120);
+    expect(spendAll(50)).toBe(200);
+    expect(spendAll(10)).toBe(40);
+    expect(spendAll(0)).toBe(0);
+  });
+
+  it('a tier maxPointsPercent outside 0–100 is a configuration problem', () => {
+    const result = calculateReceipt(input({ member: member({ tier: { ...GOLD, maxPointsPercent: 101 } }) }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.field)).toEqual(['member.tier.maxPointsPercent']);
+  });
+
   it('cap is floored to whole points', () => {
     const result = calculate({
       receipt: receipt({ lines: [{ amountMinor: 33333 }], pointsToSpend: 999 }),

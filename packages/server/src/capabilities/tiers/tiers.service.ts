@@ -160,6 +160,7 @@ export async function findMemberTier(
         name: combined.name,
         discountPercent: combined.discountPercent,
         earnMultiplier: combined.earnMultiplier,
+        maxPointsPercent: combined.maxPointsPercent,
       }
     : null;
 }

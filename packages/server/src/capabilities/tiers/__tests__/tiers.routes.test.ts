@@ -422,6 +422,23 @@ describeEachEngine('tiers API', (engine) => {
       combined: { discountPercent: '3', perks: ['free_delivery', 'priority_service'] },
       freeDelivery: true,
     });
+    // The tier's share payable with points replaces the program's 30 % on receipts.
+    await c.ok(
+      {
+        method: 'POST',
+        url: `/v1/members/${memberId}/adjustments`,
+        headers: { 'idempotency-key': uid('adj') },
+        payload: { points: 10000, reason: 'test' },
+      },
+      201,
+    );
+    const priced = await c.ok({
+      method: 'POST',
+      url: '/v1/receipts/calculate',
+      payload: receipt(memberId, [100000], { pointsToSpend: 10000 }),
+    });
+    // 1 000 ₽ − 3 % tier discount = 970 ₽; 50 % of it at 1 ₽ a point = 485 points
+    expect(priced.totals.maxPointsToSpend).toBe(485);
   });
   it('status points: a second, never-spendable currency earned with each receipt qualifies; refunds take them back', async () => {
     await putLadder(c, {
