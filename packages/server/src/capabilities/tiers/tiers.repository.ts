@@ -51,6 +51,30 @@ export function findMemberTierRow(
     .executeTakeFirst();
 }
 
+/**
+ * The tier a member held at `at` when they have moved since: the `from` of the first change after
+ * `at` (null code = they held the entry tier). `undefined` when nothing changed after `at`, so the
+ * stored tier applies. Only late (offline) receipts reach this query.
+ */
+export async function findTierCodeBefore(
+  db: DbOrTrx,
+  tenantId: string,
+  memberId: string,
+  at: Date,
+): Promise<{ code: string | null } | undefined> {
+  const row = await db
+    .selectFrom('member_tier_history')
+    .select('from_code')
+    .where('tenant_id', '=', tenantId)
+    .where('member_id', '=', memberId)
+    .where('at', '>', at)
+    .orderBy('at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { code: row.from_code } : undefined;
+}
+
 /** Locks the member's tier row (if any) for the rest of the transaction. */
 export function lockMemberTierRow(
   trx: Trx,

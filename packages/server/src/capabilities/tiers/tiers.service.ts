@@ -124,24 +124,33 @@ async function timeZoneOf(db: DbOrTrx, tenantId: string, at: Date): Promise<stri
   return (await getProgramAt(db, tenantId, at)).program.timezone;
 }
 
-/** The tier in force now (upgrades land after the receipt that earned them; downgrades at re-evaluation). */
+/**
+ * The tier in force now (upgrades land after the receipt that earned them; downgrades at
+ * re-evaluation) or, with `at` before the member's last move (a late offline receipt), the tier
+ * they held at `at`, judged by the current ladder's benefits.
+ */
 export async function findTierBenefits(
   db: DbOrTrx,
   tenantId: string,
   memberId: string,
+  at?: Date,
 ): Promise<Benefits | null> {
   const ladder = await findLadder(db, tenantId);
   if (!ladder) return null;
-  return tierBenefitsOf(effectiveTier(ladder, await repo.findMemberTierRow(db, tenantId, memberId)));
+  const row = await repo.findMemberTierRow(db, tenantId, memberId);
+  if (at !== undefined && row !== undefined && row.since > at) {
+    const before = await repo.findTierCodeBefore(db, tenantId, memberId, at);
+    if (before !== undefined) return tierBenefitsOf(findTier(ladder, before.code) ?? ladder.tiers[0]!);
+  }
+  return tierBenefitsOf(effectiveTier(ladder, row));
 }
 
 // Seams between receipts and the tiers / memberships capabilities (issue 6).
 
 /**
  * The member's tier and paid-membership benefits in force for a receipt at `at`, combined by the
- * contract's rules (largest discount, multipliers multiplied). The tier is the one stored now —
- * "upgrades apply from the next receipt" is about confirmation order, so a late offline receipt
- * gets the member's current tier; the membership must cover `at`.
+ * contract's rules (largest discount, multipliers multiplied). A late offline receipt gets the
+ * tier the member held at `at` (from the tier history); the membership must cover `at`.
  */
 export async function findMemberTier(
   db: DbOrTrx,
@@ -150,7 +159,7 @@ export async function findMemberTier(
   at: Date,
 ): Promise<MemberTier | null> {
   const [tier, membership] = await Promise.all([
-    findTierBenefits(db, tenantId, memberId),
+    findTierBenefits(db, tenantId, memberId, at),
     findMembershipBenefits(db, tenantId, memberId, at),
   ]);
   const combined = combineBenefits([tier, membership].filter((b): b is Benefits => b !== null));

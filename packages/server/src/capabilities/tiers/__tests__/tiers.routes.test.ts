@@ -127,6 +127,24 @@ describeEachEngine('tiers API', (engine) => {
     ]);
   });
 
+  it('a late offline receipt is priced at the tier the member held when it happened', async () => {
+    await putLadder(c);
+    const memberId = await createMember(c);
+    await confirm(c, receipt(memberId, [3200000]));
+    expect(await balanceTier(c, memberId)).toEqual({ code: 'gold', name: 'Gold' });
+    t.clock.now = days(START, 2);
+    const offline = await confirm(
+      c,
+      receipt(memberId, [40000], { occurredAt: new Date(START.getTime() - 3600_000).toISOString() }),
+    );
+    expect(offline.totals).toMatchObject({ discountMinor: 2000 });
+    const afterUpgrade = await confirm(
+      c,
+      receipt(memberId, [40000], { occurredAt: days(START, 1).toISOString() }),
+    );
+    expect(afterUpgrade.totals).toMatchObject({ discountMinor: 4000 });
+  });
+
   it('a member who refunds the purchase that lifted them keeps gold until re-evaluation, then falls back', async () => {
     await putLadder(c);
     const memberId = await createMember(c);
