@@ -13,6 +13,7 @@ import * as m20261122000602 from './2026_11_22_000602_create_event_reward_tables
 import * as m20261122000700 from './2026_11_22_000700_create_tier_tables';
 import * as m20261122000701 from './2026_11_22_000701_create_membership_tables';
 import * as m20261122000950 from './2026_11_22_000950_create_cabinet_sessions';
+import * as m20261122001100 from './2026_11_22_001100_add_verification_last_wrong_hash';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_000700_create_tier_tables': m20261122000700,
   '2026_11_22_000701_create_membership_tables': m20261122000701,
   '2026_11_22_000950_create_cabinet_sessions': m20261122000950,
+  '2026_11_22_001100_add_verification_last_wrong_hash': m20261122001100,
 };

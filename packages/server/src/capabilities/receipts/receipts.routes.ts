@@ -3,6 +3,7 @@ import { inTransaction } from '../../platform/db';
 import { principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, Id } from '../../platform/schemas';
 import { releaseReceiptHolds } from '../ledger/ledger.service';
+import { checkOtpBeforeTransaction } from '../verifications/otp-precheck.service';
 import { calculateReceiptPreview } from './calculate-receipt.service';
 import { confirmReceipt } from './confirm-receipt.service';
 import { ReceiptBody, ReceiptListQuery, ReceiptView, RefundBody, RefundResult } from './receipts.schemas';
@@ -44,8 +45,11 @@ export const receiptsRoutes: RoutePlugin = (deps) => async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request, 'receipts:write');
+      const now = deps.now();
+      // A wrong one-time code must count even when this confirm fails and its transaction rolls back.
+      await checkOtpBeforeTransaction(deps.db, p.tenantId, request.body.member, now);
       const result = await inTransaction(deps.db, (trx) =>
-        confirmReceipt(trx, p.tenantId, request.body, deps.now()),
+        confirmReceipt(trx, p.tenantId, request.body, now),
       );
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.status(result.status).send(result.body);

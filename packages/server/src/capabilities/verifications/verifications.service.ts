@@ -121,8 +121,12 @@ export async function sendVerification(
 }
 
 /**
- * Checks a code for a phone (E.164). Wrong codes count attempts, so pass the root `db`, not an
- * open transaction that may roll back: a rolled-back attempt would not count against a guesser.
+ * Checks a code for a phone (E.164). Every wrong code counts an attempt and the fifth locks the
+ * code, so the count must be durable: pass the root `db`. A check inside a transaction that may
+ * roll back (a receipt confirm that then fails) would lose its attempt and leave guessing
+ * unlimited; such callers check first with the root `db` (`checkOtpBeforeTransaction`) and then
+ * inside. The inner check recognises the wrong code the outer one just counted (`last_wrong_hash`)
+ * and does not count it twice; any other wrong code is counted in the transaction.
  */
 export async function verifyOtp(
   db: DbOrTrx,
@@ -142,23 +146,27 @@ export async function verifyOtp(
   if (!row) return 'none';
   if (row.locked_at) return 'locked';
   if (row.expires_at.getTime() <= now.getTime()) return 'expired';
-  if (/^\d{4,8}$/.test(otp) && sameHash(row.code_hash, hashCode(row.salt, otp))) {
+  const given = hashCode(row.salt, otp);
+  if (/^\d{4,8}$/.test(otp) && sameHash(row.code_hash, given)) {
     if (!row.verified_at) {
       await db.updateTable('verification').set({ verified_at: now }).where('id', '=', row.id).execute();
     }
     return 'ok';
   }
+  if (db.isTransaction && row.last_wrong_hash === given) return 'invalid';
   const updated = await db
     .updateTable('verification')
     .set({
       attempts: sql`attempts + 1`,
       locked_at: sql`case when attempts + 1 >= ${OTP_MAX_ATTEMPTS} then ${now}::timestamptz else null end`,
+      last_wrong_hash: given,
     })
     .where('id', '=', row.id)
     .where('locked_at', 'is', null)
     .returning(['attempts', 'locked_at'])
     .executeTakeFirst();
-  return updated?.locked_at ? 'locked' : 'invalid';
+  // No row updated: a concurrent check locked it meanwhile.
+  return !updated || updated.locked_at ? 'locked' : 'invalid';
 }
 
 /** Erasure: a phone's codes are personal data and go with it. */

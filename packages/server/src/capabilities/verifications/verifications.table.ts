@@ -11,6 +11,8 @@ export type VerificationTable = {
   expires_at: Date;
   verified_at: Date | null;
   locked_at: Date | null;
+  /** hash of the last wrong code counted (see verifyOtp) */
+  last_wrong_hash: string | null;
 };
 
 export type VerificationRow = Selectable<VerificationTable>;
