@@ -36,6 +36,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** A one-time code the server logged, and where it went: a phone (+7…) or an email address. */
 export type Code = { phone: string; code: string; at: number };
 
 export class KopilkaServer {
@@ -76,7 +77,7 @@ export class KopilkaServer {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         server.log.push(line);
-        const m = /verification code for (\+\d+): (\d{4,8})/.exec(line);
+        const m = /verification code for (\+\d+|[^\s:]+@[^\s:]+): (\d{4,8})/.exec(line);
         if (m) server.codes.push({ phone: m[1]!, code: m[2]!, at: Date.now() });
       }
     };
@@ -97,7 +98,7 @@ export class KopilkaServer {
     return server;
   }
 
-  /** The newest code sent to a phone after `since` (ms epoch), waiting for it to be logged. */
+  /** The newest code sent to a phone or email after `since` (ms epoch), waiting for it to be logged. */
   async codeFor(phone: string, since: number): Promise<Code> {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -230,4 +231,15 @@ const UNLABELLED_SCRIPT = `(() => {
 export async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.screenshot({ path: join(RESULTS, `${name}.png`), fullPage: true });
+}
+
+/** Staff sign-in through the login page, keyboard only; resolves on the dashboard. */
+export async function signInStaff(page: Page, server: KopilkaServer): Promise<void> {
+  await page.goto(`${server.url}/login`);
+  await page.getByLabel('Эл. почта').focus();
+  await page.keyboard.type(ADMIN.email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(ADMIN.password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Обзор программы' }).waitFor();
 }

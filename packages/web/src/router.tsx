@@ -50,6 +50,10 @@ export const router = createBrowserRouter([
         path: 'campaigns/:campaignId',
         lazy: async () => ({ Component: (await import('./pages/admin/campaign-editor')).CampaignEditorPage }),
       },
+      {
+        path: 'coupons',
+        lazy: async () => ({ Component: (await import('./pages/admin/coupons')).CouponsPage }),
+      },
       { path: 'tiers', lazy: async () => ({ Component: (await import('./pages/admin/tiers')).TiersPage }) },
       { path: 'staff', lazy: async () => ({ Component: (await import('./pages/admin/staff')).StaffPage }) },
       { path: 'audit', lazy: async () => ({ Component: (await import('./pages/admin/audit')).AuditPage }) },

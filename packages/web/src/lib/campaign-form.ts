@@ -46,7 +46,7 @@ export const emptyCampaignForm = (): CampaignFormValues => ({
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** datetime-local ("2026-11-28T10:00") in the browser's zone → ISO instant. */
-function localToIso(text: string): string | undefined {
+export function localToIso(text: string): string | undefined {
   const d = new Date(text);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }

@@ -307,3 +307,37 @@ export type Coupon = {
   startsAt: string | null;
   endsAt: string | null;
 };
+
+/** POST /v1/campaigns/{id}/simulation: the campaign replayed on past receipts. */
+export type CampaignSimulation = {
+  campaignId: string;
+  from: string;
+  to: string;
+  receiptsScanned: number;
+  truncated: boolean;
+  reached: { receipts: number; members: number; anonymousReceipts: number };
+  cost: { discountMinor: number; points: number; pointsValueMinor: number };
+  stoppedByLimits: number;
+};
+
+export type CouponSeriesKind = 'unique' | 'shared' | 'personal';
+
+export type CouponSeries = {
+  seriesId: string;
+  name: string;
+  kind: CouponSeriesKind | string;
+  pattern: string | null;
+  code: string | null;
+  requestedCount: number;
+  generatedCount: number;
+  status: 'generating' | 'ready' | 'failed' | string;
+  progress: number;
+  startsAt: string | null;
+  endsAt: string | null;
+  usesPerCode: number | null;
+  usesPerMember: number | null;
+  validDays: number | null;
+  redeemed: number;
+  error: string | null;
+  createdAt: string;
+};

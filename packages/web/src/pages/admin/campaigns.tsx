@@ -75,6 +75,17 @@ export function CampaignsPage() {
                           <Anchor component={Link} to={`/admin/campaigns/${c.campaignId}`}>
                             {c.name}
                           </Anchor>
+                          {c.status !== 'active' && c.status !== 'ended' && (
+                            <Anchor
+                              component={Link}
+                              to={`/admin/campaigns/${c.campaignId}?simulate=30#simulation`}
+                              size="xs"
+                              display="block"
+                              aria-label={t('simulation.linkFor', { name: c.name })}
+                            >
+                              {t('simulation.link')}
+                            </Anchor>
+                          )}
                         </Table.Td>
                         <Table.Td>{describeCampaign(t, c, (m) => f.money(m, currency))}</Table.Td>
                         <Table.Td className="nowrap">

@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
+import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { memberDisplayName } from '../../components/member-name';
 import { PageHeader } from '../../components/page-header';
@@ -16,7 +17,8 @@ import { memberSearchParams } from '../../lib/member-search';
 import type { Member, Page } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
 
-function NewMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+// Inside the dialog: Mantine unmounts it on close, so each opening starts with an empty form.
+function NewMemberForm({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [form, setForm] = useState({ phone: '', firstName: '', lastName: '', email: '' });
@@ -46,31 +48,29 @@ function NewMemberModal({ opened, onClose }: { opened: boolean; onClose: () => v
     create.mutate();
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={t('members.new')}>
-      <form onSubmit={submit}>
-        <Stack>
-          <TextInput
-            label={t('common.phone')}
-            type="tel"
-            value={form.phone}
-            onChange={set('phone')}
-            data-autofocus
-          />
-          <TextInput label={t('common.firstName')} value={form.firstName} onChange={set('firstName')} />
-          <TextInput label={t('common.lastName')} value={form.lastName} onChange={set('lastName')} />
-          <TextInput label={t('common.email')} type="email" value={form.email} onChange={set('email')} />
-          {create.isError && <ErrorAlert error={create.error} />}
-          {existing && (
-            <Anchor component={Link} to={`/admin/members/${existing}`} onClick={onClose}>
-              {t('members.openExisting')}
-            </Anchor>
-          )}
-          <Button type="submit" loading={create.isPending}>
-            {t('common.create')}
-          </Button>
-        </Stack>
-      </form>
-    </Modal>
+    <form onSubmit={submit}>
+      <Stack>
+        <TextInput
+          label={t('common.phone')}
+          type="tel"
+          value={form.phone}
+          onChange={set('phone')}
+          data-autofocus
+        />
+        <TextInput label={t('common.firstName')} value={form.firstName} onChange={set('firstName')} />
+        <TextInput label={t('common.lastName')} value={form.lastName} onChange={set('lastName')} />
+        <TextInput label={t('common.email')} type="email" value={form.email} onChange={set('email')} />
+        {create.isError && <ErrorAlert error={create.error} />}
+        {existing && (
+          <Anchor component={Link} to={`/admin/members/${existing}`} onClick={onClose}>
+            {t('members.openExisting')}
+          </Anchor>
+        )}
+        <Button type="submit" loading={create.isPending}>
+          {t('common.create')}
+        </Button>
+      </Stack>
+    </form>
   );
 }
 
@@ -139,7 +139,9 @@ export function MembersPage() {
         }
       </QueryState>
       <Group>
-        <NewMemberModal key={String(opened)} opened={opened} onClose={close} />
+        <AppModal opened={opened} onClose={close} title={t('members.new')}>
+          <NewMemberForm onClose={close} />
+        </AppModal>
       </Group>
     </Stack>
   );

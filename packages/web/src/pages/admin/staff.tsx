@@ -5,7 +5,6 @@ import {
   Code,
   CopyButton,
   Group,
-  Modal,
   MultiSelect,
   PasswordInput,
   Select,
@@ -21,6 +20,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
@@ -276,7 +276,7 @@ function ApiKeys() {
           </Stack>
         </form>
       </Card>
-      <Modal opened={shown !== null} onClose={() => setShown(null)} title={t('staff.keyCreated')}>
+      <AppModal opened={shown !== null} onClose={() => setShown(null)} title={t('staff.keyCreated')}>
         {shown && (
           <Stack>
             <Alert color="yellow">{t('staff.showOnce')}</Alert>
@@ -297,7 +297,7 @@ function ApiKeys() {
             </Group>
           </Stack>
         )}
-      </Modal>
+      </AppModal>
     </Stack>
   );
 }

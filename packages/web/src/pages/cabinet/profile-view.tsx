@@ -1,9 +1,10 @@
-import { Button, Card, Group, Modal, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { api, request } from '../../lib/api';
 import { downloadJson } from '../../lib/download';
@@ -178,7 +179,7 @@ function DataAndAccount() {
           {t('cabinet.deleteAccount')}
         </Button>
       </Stack>
-      <Modal opened={opened} onClose={close} title={t('cabinet.deleteTitle')} centered>
+      <AppModal opened={opened} onClose={close} title={t('cabinet.deleteTitle')} centered>
         <Stack>
           <Text size="sm">{t('cabinet.deleteText')}</Text>
           {erase.isError && <ErrorAlert error={erase.error} />}
@@ -191,7 +192,7 @@ function DataAndAccount() {
             </Button>
           </Group>
         </Stack>
-      </Modal>
+      </AppModal>
     </Card>
   );
 }
