@@ -54,6 +54,10 @@ export const router = createBrowserRouter([
         path: 'coupons',
         lazy: async () => ({ Component: (await import('./pages/admin/coupons')).CouponsPage }),
       },
+      {
+        path: 'memberships',
+        lazy: async () => ({ Component: (await import('./pages/admin/memberships')).MembershipPlansPage }),
+      },
       { path: 'tiers', lazy: async () => ({ Component: (await import('./pages/admin/tiers')).TiersPage }) },
       { path: 'staff', lazy: async () => ({ Component: (await import('./pages/admin/staff')).StaffPage }) },
       { path: 'audit', lazy: async () => ({ Component: (await import('./pages/admin/audit')).AuditPage }) },

@@ -2,15 +2,21 @@ import { type CSSVariablesResolver, createTheme } from '@mantine/core';
 
 // Filled buttons use the 9th teal shade so white text keeps a 4.5:1 contrast (WCAG AA); dimmed
 // text is darkened for the same reason.
-export const theme = createTheme({
-  primaryColor: 'teal',
-  primaryShade: { light: 9, dark: 7 },
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-  defaultRadius: 'md',
-  components: {
-    Button: { defaultProps: { size: 'sm' } },
-  },
-});
+// Close buttons (notifications, dialogs, alerts) are icons: they get their name in the current
+// language here, so a screen reader never meets an unnamed button.
+export const createAppTheme = (closeLabel: string) =>
+  createTheme({
+    primaryColor: 'teal',
+    primaryShade: { light: 9, dark: 7 },
+    fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+    defaultRadius: 'md',
+    components: {
+      Button: { defaultProps: { size: 'sm' } },
+      Notification: { defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } },
+      Modal: { defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } },
+      Alert: { defaultProps: { closeButtonLabel: closeLabel } },
+    },
+  });
 
 export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},

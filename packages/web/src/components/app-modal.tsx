@@ -1,12 +1,11 @@
 import { Modal, type ModalProps } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 
 /**
- * Mantine's Modal with a named close button (screen readers otherwise hear an unnamed "button").
- * Focus moves into the dialog when it opens (data-autofocus picks the field) and back to the
- * control that opened it when it closes.
+ * Mantine's Modal as the app uses it: its close button is named by the theme, focus moves into
+ * the dialog when it opens (data-autofocus picks the field) and back to the control that opened
+ * it when it closes. Keep the dialog mounted while it closes (put `key`s inside, not on it), or
+ * the focus has nowhere to return to.
  */
 export function AppModal(props: ModalProps) {
-  const { t } = useTranslation();
-  return <Modal returnFocus closeButtonProps={{ 'aria-label': t('common.close') }} {...props} />;
+  return <Modal returnFocus {...props} />;
 }

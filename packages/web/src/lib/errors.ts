@@ -13,6 +13,7 @@ const KNOWN = [
   'idempotency_key_reused',
   'idempotency_in_flight',
   'member_exists',
+  'membership_exists',
   'conflict',
   'insufficient_points',
   'points_limit_exceeded',

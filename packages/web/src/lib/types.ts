@@ -341,3 +341,52 @@ export type CouponSeries = {
   error: string | null;
   createdAt: string;
 };
+
+export type MembershipPeriod = 'month' | 'year' | 'lifetime';
+
+export type MembershipPlan = {
+  planId: string;
+  code: string;
+  name: string;
+  status: 'active' | 'archived' | string;
+  period: MembershipPeriod;
+  priceMinor: number;
+  trialDays: number;
+  discountPercent: string;
+  earnMultiplier: string;
+  perks: string[];
+  freeDelivery: boolean;
+  maxPointsPercent: number | null;
+  dividendPercent: string | null;
+  renewalNoticeDays: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type MembershipPayment = {
+  paymentId: string;
+  kind: string;
+  paymentReference: string | null;
+  amountMinor: number;
+  periodStart: string;
+  periodEnd: string | null;
+  dividendPoints: number;
+  paidAt: string;
+};
+
+export type Membership = {
+  membershipId: string;
+  memberId: string;
+  planId: string;
+  planCode: string;
+  planName: string;
+  status: 'trial' | 'active' | 'cancelled' | 'expired' | string;
+  startedAt: string;
+  currentPeriodStart: string;
+  currentPeriodEnd: string | null;
+  cancelAtPeriodEnd: boolean;
+  cancelledAt: string | null;
+  endedAt: string | null;
+  benefitsActive: boolean;
+  payments: MembershipPayment[];
+};

@@ -23,6 +23,7 @@ export function AdminLayout() {
     { to: '/admin/campaigns', label: t('nav.campaigns'), scope: 'campaigns:read' },
     { to: '/admin/coupons', label: t('nav.coupons'), scope: 'campaigns:read' },
     { to: '/admin/tiers', label: t('nav.tiers'), scope: 'tiers:read' },
+    { to: '/admin/memberships', label: t('nav.memberships'), scope: 'memberships:read' },
     { to: '/admin/staff', label: t('nav.staff'), scope: 'staff:read' },
     { to: '/admin/audit', label: t('nav.audit'), scope: 'audit:read' },
   ];

@@ -44,6 +44,7 @@ import type {
   TierProgress,
 } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
+import { MemberMemberships } from './member-memberships';
 
 function Field({ label, value }: { label: string; value: React.ReactNode }) {
   return (
@@ -171,6 +172,8 @@ export function MemberPage() {
     queryFn: ({ signal }) => api.get<Page<Coupon>>(`/v1/members/${memberId}/coupons`, signal),
     enabled: hasCoupons === true,
   });
+  const hasMemberships = useHasEndpoint('GET', '/v1/members/{memberId}/memberships');
+  const showMemberships = hasMemberships === true && hasScope(me, 'memberships:read');
   const { currency } = useCurrency();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['member', memberId] });
   const canErase = useHasEndpoint('POST', '/v1/members/{memberId}/erase');
@@ -326,6 +329,7 @@ export function MemberPage() {
               <Tabs.Tab value="receipts">{t('nav.receipts')}</Tabs.Tab>
               {timeline.isSuccess && <Tabs.Tab value="timeline">{t('member.timeline')}</Tabs.Tab>}
               {coupons.isSuccess && <Tabs.Tab value="coupons">{t('member.coupons')}</Tabs.Tab>}
+              {showMemberships && <Tabs.Tab value="memberships">{t('member.memberships')}</Tabs.Tab>}
             </Tabs.List>
             <Tabs.Panel value="history" pt="sm">
               <QueryState query={history}>
@@ -365,6 +369,11 @@ export function MemberPage() {
                     ))}
                   </List>
                 )}
+              </Tabs.Panel>
+            )}
+            {showMemberships && (
+              <Tabs.Panel value="memberships" pt="sm">
+                <MemberMemberships memberId={m.memberId} canSubscribe={m.status === 'active'} />
               </Tabs.Panel>
             )}
             {timeline.isSuccess && (
