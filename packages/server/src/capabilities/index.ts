@@ -13,6 +13,7 @@ import { eventRewardJobs } from './events-rewards/events-rewards.jobs';
 import { eventRewardRoutes } from './events-rewards/events-rewards.routes';
 import { ledgerJobs } from './ledger/ledger.jobs';
 import { ledgerRoutes } from './ledger/ledger.routes';
+import { exportBalancesRoutes } from './members/export-balances.routes';
 import { householdRoutes } from './members/households.routes';
 import { memberRoutes } from './members/members.routes';
 import { membershipJobs } from './memberships/memberships.jobs';
@@ -39,6 +40,7 @@ export const routePlugins: readonly RoutePlugin[] = [
   consentRoutes,
   verificationRoutes,
   householdRoutes,
+  exportBalancesRoutes,
   analyticsRoutes,
   cabinetRoutes,
   tiersRoutes,

@@ -20,7 +20,10 @@ Commands:
   jobs run [--at ISO]      Run every scheduled job due at that instant (default: now)
   ledger verify            Prove the ledger invariants; exit 1 with a report if any fails
   import members FILE.csv  Import members from CSV [--tenant SLUG] [--report REPORT.csv]
+  import balances FILE.csv Credit points balances from CSV (another program's), once per row
+                           [--tenant SLUG] [--report REPORT.csv] [--dry-run]
   export members FILE.csv  Export members to CSV [--tenant SLUG]
+  export balances FILE.csv Export every member's balances to CSV [--tenant SLUG] [--currency C]
   help                     Show this help
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; otherwise embedded PGlite in KOPILKA_DATA_DIR),

@@ -256,6 +256,8 @@ export async function importMembers(opts: ImportOptions): Promise<ImportReport> 
     // blank lines and line breaks inside quoted fields.
     parse({ bom: true, delimiter: [',', ';'], relax_column_count: true }),
   );
+  // pipe() does not pass a read error on: without this the import would wait forever.
+  opts.input.once('error', (err) => parser.destroy(err));
 
   async function* stagedRows(): AsyncGenerator<StagedRow> {
     let header = true;

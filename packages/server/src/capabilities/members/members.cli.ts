@@ -1,19 +1,25 @@
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type ReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { Config } from '../../platform/config';
 import type { DatabaseHandle, Db } from '../../platform/db';
+import { exportBalances } from './export-balances.service';
 import { exportMembers } from './export-members.service';
+import { BALANCE_CURRENCIES, type BalanceImportProblem, importBalances } from './import-balances.service';
 import { type ImportProblem, importMembers } from './import-members.service';
 
-// `kopilka import members FILE.csv` and `kopilka export members FILE.csv`. Both open the database
-// directly: with the embedded engine (PGlite) the server must be stopped first, because one data
-// directory cannot be opened by two processes.
+// `kopilka import members|balances FILE.csv` and `kopilka export members|balances FILE.csv`. They
+// open the database directly: with the embedded engine (PGlite) the server must be stopped first,
+// because one data directory cannot be opened by two processes.
 
 export type WithDatabase = <T>(config: Config, fn: (handle: DatabaseHandle) => Promise<T>) => Promise<T>;
 
-const IMPORT_USAGE = 'Usage: kopilka import members FILE.csv [--tenant SLUG] [--report REPORT.csv]\n';
-const EXPORT_USAGE = 'Usage: kopilka export members FILE.csv [--tenant SLUG]\n';
+const IMPORT_USAGE =
+  'Usage: kopilka import members FILE.csv [--tenant SLUG] [--report REPORT.csv]\n' +
+  '       kopilka import balances FILE.csv [--tenant SLUG] [--report REPORT.csv] [--dry-run]\n';
+const EXPORT_USAGE =
+  'Usage: kopilka export members FILE.csv [--tenant SLUG]\n' +
+  `       kopilka export balances FILE.csv [--tenant SLUG] [--currency ${BALANCE_CURRENCIES.join('|')}]\n`;
 const SHOWN_EXISTING = 20;
 
 async function resolveTenant(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
@@ -40,6 +46,42 @@ async function resolveTenant(db: Db, slug: string | undefined): Promise<{ id: st
 const fmt = (n: number) => n.toLocaleString('en-US');
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
+/**
+ * A progress bar on stderr while a file is read, when stderr is a terminal (redrawn in place);
+ * nothing otherwise (logs get the commands' own progress lines). `clear` wipes the bar so that a
+ * problem line can be printed, the next tick draws it again.
+ */
+function startProgressBar(file: ReadStream, totalBytes: number, status: () => string) {
+  const tty = Boolean(process.stderr.isTTY) && totalBytes > 0;
+  const started = Date.now();
+  let drawn = false;
+  const draw = () => {
+    const fraction = Math.min(1, file.bytesRead / totalBytes);
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const secs = ((Date.now() - started) / 1000).toFixed(0);
+    process.stderr.write(
+      `\r  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${secs} s  ${status()}\x1b[K`,
+    );
+    drawn = true;
+  };
+  const timer = tty ? setInterval(draw, 250) : undefined;
+  timer?.unref();
+  return {
+    clear() {
+      if (drawn) process.stderr.write('\r\x1b[K');
+      drawn = false;
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (tty) {
+        draw();
+        process.stderr.write('\n');
+      }
+    },
+  };
+}
+
 function warnIfEmbedded(handle: DatabaseHandle) {
   if (handle.engine === 'pglite') {
     process.stderr.write(
@@ -53,13 +95,16 @@ export async function runImportCommand(
   config: Config,
   withDatabase: WithDatabase,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { tenant: { type: 'string' }, report: { type: 'string' } },
-    allowPositionals: true,
-  });
+  let parsed: ReturnType<typeof parseImportArgs>;
+  try {
+    parsed = parseImportArgs(args);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${IMPORT_USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [what, file] = positionals;
-  if (what !== 'members' || !file) {
+  if ((what !== 'members' && what !== 'balances') || !file) {
     process.stderr.write(IMPORT_USAGE);
     return 2;
   }
@@ -67,20 +112,31 @@ export async function runImportCommand(
     process.stderr.write(`File not found: ${file}\n`);
     return 2;
   }
+  if (what === 'balances') return runBalanceImport(file, values, config, withDatabase);
   return withDatabase(config, async (handle) => {
     warnIfEmbedded(handle);
     const tenant = await resolveTenant(handle.db, values.tenant);
     const reportFile = values.report ? createWriteStream(values.report) : undefined;
     reportFile?.write('line,outcome,reason,memberId\n');
+    const input = createReadStream(file);
+    let rowsRead = 0;
+    let invalidRows = 0;
+    const bar = startProgressBar(
+      input,
+      statSync(file).size,
+      () => `${fmt(rowsRead)} rows read, ${fmt(invalidRows)} invalid`,
+    );
     let existingShown = 0;
     let existingHidden = 0;
     const onProblem = (p: ImportProblem) => {
       reportFile?.write(`${p.line},${p.outcome},${csvCell(p.reason)},${p.memberId ?? ''}\n`);
+      if (p.outcome === 'invalid') invalidRows++;
       if (p.outcome === 'exists' && existingShown >= SHOWN_EXISTING) {
         existingHidden++;
         return;
       }
       if (p.outcome === 'exists') existingShown++;
+      bar.clear();
       process.stderr.write(
         `line ${p.line}: ${p.outcome === 'invalid' ? 'invalid' : p.outcome === 'duplicate' ? 'duplicate' : 'skipped'}: ${p.reason}\n`,
       );
@@ -93,12 +149,14 @@ export async function runImportCommand(
         db: handle.db,
         engine: handle.engine,
         tenantId: tenant.id,
-        input: createReadStream(file),
+        input,
         now: new Date(),
         onProblem,
         onProgress: (p) => {
+          rowsRead = p.rows;
           const t = Date.now();
-          if (p.phase === 'reading' && t - lastTick < 1000) return;
+          if (p.phase === 'reading' && (process.stderr.isTTY || t - lastTick < 1000)) return;
+          if (p.phase !== 'reading') bar.stop();
           lastTick = t;
           const secs = ((t - started) / 1000).toFixed(1);
           process.stderr.write(
@@ -146,7 +204,120 @@ export async function runImportCommand(
       );
       return 0;
     } finally {
+      bar.stop();
       for (const c of copyClients) await c.end().catch(() => undefined);
+      if (reportFile) await new Promise((r) => reportFile.end(r));
+    }
+  });
+}
+
+function parseImportArgs(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      tenant: { type: 'string' },
+      report: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      batch: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+}
+
+const SHOWN_ALREADY = 20;
+
+async function runBalanceImport(
+  file: string,
+  values: ReturnType<typeof parseImportArgs>['values'],
+  config: Config,
+  withDatabase: WithDatabase,
+): Promise<number> {
+  const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+  if (
+    batchSize !== undefined &&
+    !(Number.isSafeInteger(batchSize) && batchSize >= 1 && batchSize <= 10_000)
+  ) {
+    process.stderr.write('--batch must be a whole number from 1 to 10000\n');
+    return 2;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  return withDatabase(config, async (handle) => {
+    warnIfEmbedded(handle);
+    const tenant = await resolveTenant(handle.db, values.tenant);
+    const reportFile = values.report ? createWriteStream(values.report) : undefined;
+    reportFile?.write('line,outcome,reason,memberId\n');
+    const input = createReadStream(file);
+    let progress = { rows: 0, credited: 0, problems: 0 };
+    const bar = startProgressBar(
+      input,
+      statSync(file).size,
+      () =>
+        `${fmt(progress.rows)} rows, ${fmt(progress.credited)} ${dryRun ? 'to credit' : 'credited'}, ${fmt(progress.problems)} not`,
+    );
+    let alreadyShown = 0;
+    let alreadyHidden = 0;
+    const onProblem = (p: BalanceImportProblem) => {
+      reportFile?.write(`${p.line},${p.outcome},${csvCell(p.reason)},${p.memberId ?? ''}\n`);
+      if (p.outcome === 'already_imported' && alreadyShown >= SHOWN_ALREADY) {
+        alreadyHidden++;
+        return;
+      }
+      if (p.outcome === 'already_imported') alreadyShown++;
+      bar.clear();
+      const label =
+        p.outcome === 'invalid' ? 'invalid' : p.outcome === 'unknown_member' ? 'unknown member' : 'skipped';
+      process.stderr.write(`line ${p.line}: ${label}: ${p.reason}\n`);
+    };
+    const started = Date.now();
+    let lastTick = started;
+    try {
+      const report = await importBalances({
+        db: handle.db,
+        tenantId: tenant.id,
+        input,
+        now: new Date(),
+        dryRun,
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        onProblem,
+        onProgress: (p) => {
+          progress = p;
+          const t = Date.now();
+          if (process.stderr.isTTY || t - lastTick < 5000) return;
+          lastTick = t;
+          const secs = (t - started) / 1000;
+          process.stderr.write(
+            `  ${secs.toFixed(1)} s: ${fmt(p.rows)} rows (${fmt(Math.round(p.rows / secs))}/s), ${fmt(p.credited)} credited\n`,
+          );
+        },
+        actor: { actorType: 'system', actorId: 'cli' },
+      });
+      bar.stop();
+      if (alreadyHidden > 0) {
+        process.stderr.write(
+          `… and ${fmt(alreadyHidden)} more rows credited by an earlier import${values.report ? ` (all in ${values.report})` : ' (use --report FILE for the full list)'}\n`,
+        );
+      }
+      if (report.ignoredColumns.length > 0) {
+        process.stderr.write(`Ignored unknown columns: ${report.ignoredColumns.join(', ')}\n`);
+      }
+      const points = Object.entries(report.points)
+        .map(([currency, n]) => `${fmt(n)} ${currency}`)
+        .join(', ');
+      const rate = report.rows / Math.max(report.seconds, 0.001);
+      process.stdout.write(
+        [
+          `${dryRun ? 'Checked (dry run, nothing credited)' : 'Imported'} ${file} into program "${tenant.slug}" in ${report.seconds.toFixed(1)} s, ${fmt(Math.round(rate))} rows/s (import ${report.importId}):`,
+          `  rows read                ${fmt(report.rows)}`,
+          `  ${dryRun ? 'rows to credit    ' : 'rows credited    '}       ${fmt(report.credited)}${points ? ` (${points})` : ''}`,
+          `  already imported before  ${fmt(report.alreadyImported)}`,
+          `  unknown members          ${fmt(report.unknownMembers)}`,
+          `  invalid rows             ${fmt(report.invalid)}`,
+          '',
+        ].join('\n'),
+      );
+      return 0;
+    } finally {
+      bar.stop();
       if (reportFile) await new Promise((r) => reportFile.end(r));
     }
   });
@@ -159,23 +330,41 @@ export async function runExportCommand(
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { tenant: { type: 'string' } },
+    options: { tenant: { type: 'string' }, currency: { type: 'string' } },
     allowPositionals: true,
   });
   const [what, file] = positionals;
-  if (what !== 'members' || !file) {
+  if ((what !== 'members' && what !== 'balances') || !file) {
     process.stderr.write(EXPORT_USAGE);
+    return 2;
+  }
+  if (values.currency !== undefined && !(BALANCE_CURRENCIES as readonly string[]).includes(values.currency)) {
+    process.stderr.write(`--currency must be one of ${BALANCE_CURRENCIES.join(', ')}\n`);
     return 2;
   }
   return withDatabase(config, async (handle) => {
     warnIfEmbedded(handle);
     const tenant = await resolveTenant(handle.db, values.tenant);
     const started = Date.now();
+    const secs = () => ((Date.now() - started) / 1000).toFixed(1);
+    if (what === 'balances') {
+      const { rows, members } = await exportBalances(handle.db, tenant.id, createWriteStream(file), {
+        now: new Date(),
+        currency: values.currency,
+        onProgress: (n) => {
+          if (n % 100_000 === 0) process.stderr.write(`  exported the balances of ${fmt(n)} members\n`);
+        },
+      });
+      process.stdout.write(
+        `Exported ${fmt(rows)} balances of ${fmt(members)} members of program "${tenant.slug}" to ${file} in ${secs()} s.\n`,
+      );
+      return 0;
+    }
     const { rows } = await exportMembers(handle.db, tenant.id, createWriteStream(file), (n) => {
       if (n % 100_000 === 0) process.stderr.write(`  exported ${fmt(n)} members\n`);
     });
     process.stdout.write(
-      `Exported ${fmt(rows)} members of program "${tenant.slug}" to ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      `Exported ${fmt(rows)} members of program "${tenant.slug}" to ${file} in ${secs()} s.\n`,
     );
     return 0;
   });
