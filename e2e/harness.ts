@@ -151,10 +151,22 @@ export class Browsing {
   readonly failedRequests: string[] = [];
   private constructor(readonly browser: Browser) {}
 
-  static async launch(): Promise<Browsing> {
+  /** `fakeCamera`: a Y4M file the browser's camera shows (see fake-camera.ts). */
+  static async launch(opts: { fakeCamera?: string } = {}): Promise<Browsing> {
     mkdirSync(RESULTS, { recursive: true });
+    const camera = opts.fakeCamera
+      ? [
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
+          `--use-file-for-fake-video-capture=${opts.fakeCamera}`,
+        ]
+      : [];
     // playwright-core starts Chromium with a new, empty --user-data-dir of its own each launch.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...camera],
+    });
     return new Browsing(browser);
   }
 

@@ -390,3 +390,26 @@ export type Membership = {
   benefitsActive: boolean;
   payments: MembershipPayment[];
 };
+
+/** GET /v1/cabinet/offers: campaigns the member gets now and their personal coupons. */
+export type CabinetOffers = {
+  campaigns: {
+    campaignId: string;
+    name: string;
+    startsAt: string | null;
+    endsAt: string | null;
+    conditions: CampaignConditions;
+    effect: Campaign['effect'];
+  }[];
+  coupons: {
+    code: string;
+    seriesName: string;
+    uses: number;
+    maxUses: number | null;
+    startsAt: string | null;
+    endsAt: string | null;
+    valid: boolean;
+    reason: string | null;
+    campaigns: { campaignId: string; name: string; effect: Campaign['effect'] }[];
+  }[];
+};

@@ -17,6 +17,7 @@ import { ReceiptView } from '../receipts/receipts.schemas';
 import { getReceiptOrThrow, listReceipts } from '../receipts/receipts-query.service';
 import { MemberTierSchema } from '../tiers/tiers.schemas';
 import { findMemberTierView, getMemberTierProgress } from '../tiers/tiers.service';
+import { createLogEmailSender, type EmailSender } from '../verifications/email-sender';
 import { createLogSmsSender, type SmsSender } from '../verifications/sms-sender';
 import {
   type CabinetMember,
@@ -29,6 +30,7 @@ import {
   requireCabinetMember,
   startCabinetLogin,
 } from './cabinet.service';
+import { listCabinetOffers } from './cabinet-offers.service';
 
 // The member cabinet's API. Every route is public as far as staff credentials go and checks the
 // member's own session cookie instead (set by /cabinet/verify, scoped to /v1/cabinet).
@@ -43,6 +45,35 @@ const TenantField = Type.Optional(
   }),
 );
 const PhoneField = Type.String({ minLength: 3, maxLength: 40, description: 'Any common format' });
+const EmailField = Type.String({ minLength: 3, maxLength: 254, description: 'Case does not matter' });
+const OfferEffect = Type.Object({ type: Type.String() }, { additionalProperties: true });
+const OffersSchema = Type.Object({
+  campaigns: Type.Array(
+    Type.Object({
+      campaignId: Type.String(),
+      name: Type.String(),
+      startsAt: Nullable(Type.String()),
+      endsAt: Nullable(Type.String()),
+      conditions: Type.Object({}, { additionalProperties: true }),
+      effect: OfferEffect,
+    }),
+  ),
+  coupons: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      seriesName: Type.String(),
+      uses: Type.Integer(),
+      maxUses: Type.Union([Type.Integer(), Type.Null()]),
+      startsAt: Nullable(Type.String()),
+      endsAt: Nullable(Type.String()),
+      valid: Type.Boolean(),
+      reason: Nullable(Type.String()),
+      campaigns: Type.Array(
+        Type.Object({ campaignId: Type.String(), name: Type.String(), effect: OfferEffect }),
+      ),
+    }),
+  ),
+});
 
 const ProfileSchema = Type.Object({
   memberId: Type.String(),
@@ -70,10 +101,12 @@ const cabinetSchema = { tags: ['cabinet'] };
 
 export function createCabinetRoutes(
   senderFor: (deps: AppDeps, log: Logger) => SmsSender = (_deps, log) => createLogSmsSender(log),
+  emailSenderFor: (deps: AppDeps, log: Logger) => EmailSender = (_deps, log) => createLogEmailSender(log),
 ): RoutePlugin {
   return (deps) => async (app) => {
     // The app's own logger (a child of deps.logger), like the verification routes: dev codes land in the server log.
     const sender = senderFor(deps, app.log as Logger);
+    const emailSender = emailSenderFor(deps, app.log as Logger);
     const signedIn = (request: FastifyRequest) =>
       requireCabinetMember(deps.db, request.cookies[MEMBER_SESSION_COOKIE], deps.now());
     const writeContext = (request: FastifyRequest, m: CabinetMember): WriteContext => ({
@@ -110,12 +143,16 @@ export function createCabinetRoutes(
         config: { public: true },
         schema: {
           tags: ['cabinet'],
-          summary: 'Member sign-in, step 1: send a one-time code to the phone',
+          summary: 'Member sign-in, step 1: send a one-time code to the phone or email',
           description:
-            'The answer is the same whether or not the phone belongs to a member. The code goes through the ' +
-            'configured SMS sender (in development: the server log); it is valid for 5 minutes. ' +
-            'One code per phone per 30 seconds (429 `rate_limited`).',
-          body: Type.Object({ phone: PhoneField, tenant: TenantField }),
+            'Send `phone` or `email`. The answer is the same whether or not it belongs to a member. The code goes ' +
+            'through the configured SMS or email sender (in development: the server log); it is valid for 5 minutes. ' +
+            'One code per phone or email per 30 seconds (429 `rate_limited`).',
+          body: Type.Object({
+            phone: Type.Optional(PhoneField),
+            email: Type.Optional(EmailField),
+            tenant: TenantField,
+          }),
           response: {
             202: Type.Object({ expiresAt: IsoDateTime() }),
             ...errorResponses,
@@ -127,8 +164,10 @@ export function createCabinetRoutes(
         const r = await startCabinetLogin(deps.db, {
           tenantSlug: request.body.tenant,
           phone: request.body.phone,
+          email: request.body.email,
           now: deps.now(),
           sender,
+          emailSender,
         });
         return reply.status(202).send({ expiresAt: r.expiresAt.toISOString() });
       },
@@ -143,7 +182,8 @@ export function createCabinetRoutes(
           summary: 'Member sign-in, step 2: check the code and start a cabinet session (cookie)',
           description: `Sets the httpOnly \`${MEMBER_SESSION_COOKIE}\` cookie for ${COOKIE_PATH}. A wrong code is 401 with \`details.reason\` (invalid, expired, locked, none).`,
           body: Type.Object({
-            phone: PhoneField,
+            phone: Type.Optional(PhoneField),
+            email: Type.Optional(EmailField),
             code: Type.String({ minLength: 4, maxLength: 12 }),
             tenant: TenantField,
           }),
@@ -157,6 +197,7 @@ export function createCabinetRoutes(
         const r = await completeCabinetLogin(deps.db, {
           tenantSlug: request.body.tenant,
           phone: request.body.phone,
+          email: request.body.email,
           code: request.body.code,
           now: deps.now(),
         });
@@ -347,6 +388,26 @@ export function createCabinetRoutes(
         const receipt = await getReceiptOrThrow(deps.db, m.tenantId, request.params.receiptId);
         if (receipt.memberId !== m.memberId) throw notFound('Receipt', request.params.receiptId);
         return receipt;
+      },
+    );
+
+    app.get(
+      '/cabinet/offers',
+      {
+        config: { public: true },
+        schema: {
+          ...cabinetSchema,
+          summary: 'My offers: campaigns running now that I get, and my personal coupons',
+          description:
+            'Campaigns in force whose audience, tier, budgets and per-member limits let this member have them ' +
+            '(series-gated ones come with the coupons that unlock them), and the active personal coupons issued ' +
+            'to the member with whether each may be used now.',
+          response: { 200: OffersSchema, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const m = await signedIn(request);
+        return listCabinetOffers(deps.db, m.tenantId, m.memberId, deps.now());
       },
     );
 

@@ -4,14 +4,16 @@ import { AppError } from '../../platform/errors';
 import { randomToken } from '../../platform/ids';
 import type { AuditActor } from '../audit/audit.service';
 import { recordAudit } from '../audit/audit.service';
-import { normalizePhone } from '../members/identifiers';
+import { normalizeEmail, normalizePhone } from '../members/identifiers';
 import * as members from '../members/members.service';
+import { type EmailSender, emailCodeKey, emailCodeSender } from '../verifications/email-sender';
 import type { SmsSender } from '../verifications/sms-sender';
 import { OTP_TTL_MS, sendVerification, verifyOtp } from '../verifications/verifications.service';
 import * as repo from './cabinet.repository';
 
-// Member self-service sign-in: a one-time code to the member's phone (through the same pluggable
-// sender and code store the tills use), then an httpOnly cookie whose token is stored hashed.
+// Member self-service sign-in: a one-time code to the member's phone or email (through the same
+// pluggable senders and code store the tills use), then an httpOnly cookie whose token is stored
+// hashed.
 
 export const MEMBER_SESSION_COOKIE = 'kopilka_member';
 export const MEMBER_SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -51,35 +53,66 @@ async function phoneOrThrow(db: DbOrTrx, tenantId: string, raw: string): Promise
   return phone;
 }
 
-async function findLiveMemberByPhone(db: DbOrTrx, tenantId: string, phone: string) {
-  const page = await members.listMembers(db, tenantId, { phone, limit: 1 });
+async function findLiveMember(db: DbOrTrx, tenantId: string, by: { phone: string } | { email: string }) {
+  const page = await members.listMembers(db, tenantId, { ...by, limit: 1 });
   const member = page.items[0];
   return member && member.status !== 'anonymized' ? member : undefined;
 }
 
+/** How the member signs in: the phone or the email they gave the program (exactly one). */
+export type LoginAddress = { phone?: string | undefined; email?: string | undefined };
+
+/** The member an address belongs to (if any) and the key its codes are kept under. */
+async function resolveLoginAddress(db: DbOrTrx, tenantId: string, address: LoginAddress) {
+  if ((address.phone === undefined) === (address.email === undefined)) {
+    throw new AppError('validation_failed', 'Send either "phone" or "email" to sign in.', [
+      { field: 'body', message: 'needs exactly one of phone and email' },
+    ]);
+  }
+  if (address.email !== undefined) {
+    const email = normalizeEmail(address.email);
+    if (!email) {
+      throw new AppError('validation_failed', `'${address.email}' is not a valid email address.`, [
+        { field: 'body.email', message: 'is not a valid email address' },
+      ]);
+    }
+    return {
+      channel: 'email' as const,
+      codeKey: emailCodeKey(email.toLowerCase()),
+      member: await findLiveMember(db, tenantId, { email }),
+    };
+  }
+  const phone = await phoneOrThrow(db, tenantId, address.phone ?? '');
+  return { channel: 'sms' as const, codeKey: phone, member: await findLiveMember(db, tenantId, { phone }) };
+}
+
 /**
- * Sends a sign-in code when the phone belongs to a member. The answer is the same either way, so
- * the sign-in form cannot be used to learn who is a member.
+ * Sends a sign-in code when the phone (by SMS) or email belongs to a member. The answer is the
+ * same either way, so the sign-in form cannot be used to learn who is a member.
  */
 export async function startCabinetLogin(
   db: Db,
-  input: { tenantSlug?: string | undefined; phone: string; now: Date; sender: SmsSender },
+  input: LoginAddress & {
+    tenantSlug?: string | undefined;
+    now: Date;
+    sender: SmsSender;
+    emailSender: EmailSender;
+  },
 ): Promise<{ expiresAt: Date }> {
   const tenant = await resolveCabinetTenant(db, input.tenantSlug);
-  const phone = await phoneOrThrow(db, tenant.id, input.phone);
-  const member = await findLiveMemberByPhone(db, tenant.id, phone);
+  const { channel, codeKey, member } = await resolveLoginAddress(db, tenant.id, input);
   if (!member) return { expiresAt: new Date(input.now.getTime() + OTP_TTL_MS) };
   const sent = await sendVerification(db, {
     tenantId: tenant.id,
-    phone,
+    phone: codeKey,
     now: input.now,
-    sender: input.sender,
+    sender: channel === 'email' ? emailCodeSender(input.emailSender) : input.sender,
   });
   return { expiresAt: sent.expiresAt };
 }
 
 const CODE_PROBLEMS: Record<string, string> = {
-  invalid: 'The code is wrong; check the SMS and try again.',
+  invalid: 'The code is wrong; check the message and try again.',
   expired: 'The code has expired; ask for a new one.',
   locked: 'Too many wrong codes; ask for a new one.',
   none: 'Ask for a code first.',
@@ -87,13 +120,12 @@ const CODE_PROBLEMS: Record<string, string> = {
 
 export async function completeCabinetLogin(
   db: Db,
-  input: { tenantSlug?: string | undefined; phone: string; code: string; now: Date },
+  input: LoginAddress & { tenantSlug?: string | undefined; code: string; now: Date },
 ): Promise<{ token: string; expiresAt: Date; member: CabinetMember }> {
   const tenant = await resolveCabinetTenant(db, input.tenantSlug);
-  const phone = await phoneOrThrow(db, tenant.id, input.phone);
-  const member = await findLiveMemberByPhone(db, tenant.id, phone);
-  // Unknown phones get 'none' like a phone that never asked for a code: no member enumeration.
-  const check = member ? await verifyOtp(db, tenant.id, phone, input.code, input.now) : 'none';
+  const { codeKey, member } = await resolveLoginAddress(db, tenant.id, input);
+  // Unknown addresses get 'none' like one that never asked for a code: no member enumeration.
+  const check = member ? await verifyOtp(db, tenant.id, codeKey, input.code, input.now) : 'none';
   if (!member || check !== 'ok') {
     throw new AppError('unauthorized', CODE_PROBLEMS[check] ?? CODE_PROBLEMS.invalid!, { reason: check });
   }

@@ -7,11 +7,11 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { api, isApiError } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
+import { describeCampaign } from '../../lib/campaign-text';
 import { useFormat } from '../../lib/format';
 import { useCurrency } from '../../lib/queries';
 import type { Campaign, Page } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
-import { describeCampaign } from './campaign-text';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'ended'] as const;
 

@@ -19,12 +19,13 @@ import { LanguageSwitch } from '../../shell/language-switch';
 import { CABINET_ME, useCabinetMe } from './cabinet-api';
 import { CardView } from './card-view';
 import { HistoryView } from './history-view';
+import { OffersView } from './offers-view';
 import { ProfileView } from './profile-view';
 import { CabinetSignIn } from './sign-in';
 
-const TABS = ['card', 'history', 'profile'] as const;
+const TABS = ['card', 'offers', 'history', 'profile'] as const;
 
-/** The member cabinet: mobile-first, its own sign-in (phone + one-time code) and session. */
+/** The member cabinet: mobile-first, its own sign-in (phone or email + one-time code) and session. */
 export function CabinetApp() {
   const { t } = useTranslation();
   const me = useCabinetMe();
@@ -72,6 +73,8 @@ export function CabinetApp() {
                 <SegmentedControl
                   fullWidth
                   size="md"
+                  // Four sections must fit a 375 px screen without cutting a label.
+                  styles={{ label: { paddingInline: 4 } }}
                   aria-label={t('cabinet.sections')}
                   value={tab}
                   onChange={(v) => void navigate(v === 'card' ? '/cabinet' : `/cabinet/${v}`)}
@@ -80,6 +83,7 @@ export function CabinetApp() {
                 <Routes>
                   <Route index element={<CardView profile={me.data} />} />
                   <Route path="card" element={<Navigate to="/cabinet" replace />} />
+                  <Route path="offers" element={<OffersView profile={me.data} />} />
                   <Route path="history" element={<HistoryView profile={me.data} />} />
                   <Route path="profile" element={<ProfileView profile={me.data} />} />
                   <Route path="*" element={<Navigate to="/cabinet" replace />} />

@@ -7,6 +7,7 @@ import { memberDisplayName } from '../../components/member-name';
 import { api, isApiError, qs } from '../../lib/api';
 import { parseScan } from '../../lib/cashier';
 import type { Member, MemberRef, Page } from '../../lib/types';
+import { CameraScanButton } from './camera-scanner';
 
 export type Customer = { ref: MemberRef; member: Member | null };
 
@@ -49,10 +50,9 @@ export function CustomerPanel({
     },
   });
 
-  const submitScan = async (e: FormEvent) => {
-    e.preventDefault();
-    const ref = parseScan(scan);
-    setScan('');
+  // A keyboard-wedge scanner (text + Enter) and the camera land here alike.
+  const applyScan = async (text: string) => {
+    const ref = parseScan(text);
     if (!ref) return;
     if ('qrToken' in ref) {
       onChange({ ref, member: null });
@@ -62,6 +62,12 @@ export function CustomerPanel({
       const m = await byCard.mutateAsync(ref.cardNumber).catch(() => undefined);
       if (m) onChange({ ref, member: m });
     }
+  };
+  const submitScan = async (e: FormEvent) => {
+    e.preventDefault();
+    const text = scan;
+    setScan('');
+    await applyScan(text);
   };
   const submitPhone = async (e: FormEvent) => {
     e.preventDefault();
@@ -130,6 +136,12 @@ export function CustomerPanel({
             autoFocus
           />
         </form>
+        <Group>
+          <CameraScanButton
+            accept={(text) => parseScan(text) !== undefined}
+            onCode={(text) => void applyScan(text)}
+          />
+        </Group>
         {byCard.isError && <ErrorAlert error={byCard.error} />}
         {byCard.data === null && <Alert color="yellow">{t('cashier.cardNotFound')}</Alert>}
         <form onSubmit={submitPhone}>
