@@ -9,6 +9,7 @@ const COLORS: Record<string, string> = {
   refunded: 'gray.7',
   partially_refunded: 'yellow.4',
   anonymized: 'gray.7',
+  merged: 'gray.7',
   draft: 'gray.7',
   paused: 'yellow.4',
   ended: 'gray.7',

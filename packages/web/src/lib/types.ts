@@ -30,8 +30,10 @@ export type Member = {
   lastName: string | null;
   birthDate: string | null;
   externalId: string | null;
-  status: 'active' | 'blocked' | 'anonymized';
+  status: 'active' | 'blocked' | 'anonymized' | 'merged';
   statusReason: string | null;
+  /** For a duplicate merged into another member: the member it lives on as. */
+  mergedInto?: string | null;
   tags: string[];
   createdAt: string;
   updatedAt: string;
@@ -412,4 +414,21 @@ export type CabinetOffers = {
     reason: string | null;
     campaigns: { campaignId: string; name: string; effect: Campaign['effect'] }[];
   }[];
+};
+
+/** POST /v1/members/{id}/merge: the surviving member and what moved over from the duplicate. */
+export type MergeResult = {
+  member: Member;
+  merged: {
+    duplicateMemberId: string;
+    pointsMoved: Record<string, number>;
+    lotsMoved: number;
+    receiptsMoved: number;
+    cardsMoved: number;
+    consentsMoved: number;
+    notesMoved?: number;
+    fieldsTaken?: string[];
+    tierCode?: string | null;
+    householdId?: string | null;
+  };
 };

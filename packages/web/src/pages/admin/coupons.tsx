@@ -16,6 +16,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppModal } from '../../components/app-modal';
@@ -206,11 +207,7 @@ function NewSeriesForm({ onClose }: { onClose: () => void }) {
   );
 }
 
-function codesText(
-  t: ReturnType<typeof useTranslation>['t'],
-  f: ReturnType<typeof useFormat>,
-  s: CouponSeries,
-) {
+function codesText(t: TFunction, f: ReturnType<typeof useFormat>, s: CouponSeries) {
   if (s.kind === 'shared') return s.code ?? '—';
   if (s.kind === 'personal') return t('coupons.issued', { n: f.number(s.generatedCount) });
   return t('coupons.generated', { done: f.number(s.generatedCount), total: f.number(s.requestedCount) });

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Button,
@@ -45,6 +46,7 @@ import type {
 } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
 import { MemberMemberships } from './member-memberships';
+import { MergeMemberButton } from './member-merge';
 
 function Field({ label, value }: { label: string; value: React.ReactNode }) {
   return (
@@ -178,6 +180,7 @@ export function MemberPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['member', memberId] });
   const canErase = useHasEndpoint('POST', '/v1/members/{memberId}/erase');
   const canExport = useHasEndpoint('GET', '/v1/members/{memberId}/export');
+  const canMerge = useHasEndpoint('POST', '/v1/members/{memberId}/merge');
   const exportData = useMutation({
     mutationFn: async () =>
       downloadJson(await api.get(`/v1/members/${memberId}/export`), `member-${memberId}.json`),
@@ -210,7 +213,10 @@ export function MemberPage() {
                     {t('member.export')}
                   </Button>
                 )}
-                {canWrite && m.status !== 'anonymized' && (
+                {canWrite && canMerge && (m.status === 'active' || m.status === 'blocked') && (
+                  <MergeMemberButton survivor={m} />
+                )}
+                {canWrite && m.status !== 'anonymized' && m.status !== 'merged' && (
                   <Button
                     color={m.status === 'blocked' ? 'teal' : 'red'}
                     variant="outline"
@@ -220,7 +226,7 @@ export function MemberPage() {
                     {m.status === 'blocked' ? t('member.unblock') : t('member.block')}
                   </Button>
                 )}
-                {canWrite && canErase && m.status !== 'anonymized' && (
+                {canWrite && canErase && m.status !== 'anonymized' && m.status !== 'merged' && (
                   <Button
                     color="red"
                     variant="subtle"
@@ -235,6 +241,14 @@ export function MemberPage() {
               </>
             }
           />
+          {m.status === 'merged' && m.mergedInto && (
+            <Alert color="gray" variant="light">
+              {t('merge.mergedNotice')}{' '}
+              <Anchor component={Link} to={`/admin/members/${m.mergedInto}`}>
+                {t('merge.openSurvivor')}
+              </Anchor>
+            </Alert>
+          )}
           {setStatus.isError && <ErrorAlert error={setStatus.error} />}
           {erase.isError && <ErrorAlert error={erase.error} />}
           {exportData.isError && <ErrorAlert error={exportData.error} />}
