@@ -33,7 +33,7 @@ export type {
   ProgramAccount,
   RefundPolicy,
 } from './ledger-types';
-export { MEMBER_BUCKETS, PROGRAM_ACCOUNTS } from './ledger-types';
+export { CLEARING_ACCOUNTS, MEMBER_BUCKETS, PROGRAM_ACCOUNTS } from './ledger-types';
 export type { SpendAllocation } from './lot-allocation';
 export { allocateSpend, computeSpendablePoints } from './lot-allocation';
 export { compareLotsForSpend, isLotPastExpiry, isLotSpendable } from './lot-order';
@@ -43,3 +43,5 @@ export { planRevocation } from './revoke-accrual';
 export type { SpendResult } from './spend-points';
 export { planSpend } from './spend-points';
 export { allocateSpendReturn } from './spend-return-allocation';
+export type { WalletTransferPlan } from './transfer-wallet';
+export { planWalletTransfer } from './transfer-wallet';

@@ -1,5 +1,6 @@
 import type { AccountRef, Lot, RefundPolicy } from './ledger-types';
 import { MEMBER_BUCKETS, PROGRAM_ACCOUNTS } from './ledger-types';
+import { checkClearingAndForwards } from './transfer-invariants';
 
 // Plain rows, so that `ledger verify` can feed this straight from SQL.
 
@@ -11,6 +12,8 @@ export type LedgerAccountRow = {
   name: AccountRef;
   /** Cached balance; null for accounts whose balance is derived rather than cached (program totals). */
   balance: number | null;
+  /** Member accounts only: the member whose accounts hold these points instead (household, merge). */
+  forwardedTo?: string | null;
 };
 
 /** Postings are grouped by `operationId` (one operation = one plan). */
@@ -45,7 +48,9 @@ export type LedgerProblemCode =
   | 'available_mismatch'
   | 'pending_mismatch'
   | 'debt_invalid'
-  | 'negative_balance';
+  | 'negative_balance'
+  | 'clearing_unbalanced'
+  | 'forward_invalid';
 
 export type LedgerProblem = {
   code: LedgerProblemCode;
@@ -68,7 +73,9 @@ const memberKey = (memberId: string, currency: string) => JSON.stringify([member
  * - per member and currency: `available` = remaining of lots in the available bucket − debt, and
  *   `pending` = remaining of lots in the pending bucket. Lots past expiry that the expiry job has
  *   not reached yet still count: their points are still in the account until the expiry posting;
- * - pending never negative; available and debt only under the 'debt' policy.
+ * - pending never negative; available and debt only under the 'debt' policy;
+ * - clearing accounts (`transfers`) sum to zero: every transfer passed through whole;
+ * - a member whose points are forwarded to another member's accounts holds nothing itself.
  */
 export function checkLedgerInvariants(input: LedgerInvariantInput): LedgerProblem[] {
   const problems: LedgerProblem[] = [];
@@ -87,6 +94,7 @@ export function checkLedgerInvariants(input: LedgerInvariantInput): LedgerProble
     }
   }
   checkMembers(input, sums, problems);
+  checkClearingAndForwards(input, sums, problems);
   return problems;
 }
 

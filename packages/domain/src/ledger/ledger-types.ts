@@ -5,8 +5,12 @@
 /** The member's own accounts (per member and currency). */
 export type MemberBucket = 'available' | 'pending';
 
-/** Program-side accounts, so that every movement is a balanced double-entry posting. */
-export type ProgramAccount = 'issued' | 'redeemed' | 'expired' | 'written_off' | 'adjustments';
+/**
+ * Program-side accounts, so that every movement is a balanced double-entry posting. `transfers` is
+ * a clearing account for points moving between members (household pooling, merging duplicates):
+ * every transfer passes through it in one operation, so it always nets to zero.
+ */
+export type ProgramAccount = 'issued' | 'redeemed' | 'expired' | 'written_off' | 'adjustments' | 'transfers';
 
 /**
  * An account relative to the plan's member and currency; persistence resolves it to an account row.
@@ -21,7 +25,11 @@ export const PROGRAM_ACCOUNTS: readonly ProgramAccount[] = [
   'expired',
   'written_off',
   'adjustments',
+  'transfers',
 ];
+
+/** Program accounts that only pass points through: their postings sum to zero. */
+export const CLEARING_ACCOUNTS: readonly ProgramAccount[] = ['transfers'];
 
 /**
  * Points created by one accrual or positive adjustment.

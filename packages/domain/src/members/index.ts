@@ -7,6 +7,13 @@ export {
   findCardSerial,
   isValidEan13,
 } from './ean13';
+export type { ConsentDecision, MergeFilledField, MergeProfile } from './merge-members';
+export {
+  computeMergedConsents,
+  computeMergedProfile,
+  MERGE_FILLED_FIELDS,
+  pickMergedTier,
+} from './merge-members';
 export {
   computeQrExpiresAt,
   computeQrWindow,

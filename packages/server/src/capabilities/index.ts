@@ -16,6 +16,7 @@ import { ledgerRoutes } from './ledger/ledger.routes';
 import { exportBalancesRoutes } from './members/export-balances.routes';
 import { householdRoutes } from './members/households.routes';
 import { memberRoutes } from './members/members.routes';
+import { memberMergeRoutes } from './members/merge.routes';
 import { membershipJobs } from './memberships/memberships.jobs';
 import { membershipsRoutes } from './memberships/memberships.routes';
 import { programRoutes } from './program/program.routes';
@@ -36,6 +37,7 @@ export const routePlugins: readonly RoutePlugin[] = [
   receiptsRoutes,
   ledgerRoutes,
   memberRoutes,
+  memberMergeRoutes,
   cardRoutes,
   consentRoutes,
   verificationRoutes,

@@ -13,6 +13,8 @@ import * as m20261122000602 from './2026_11_22_000602_create_event_reward_tables
 import * as m20261122000700 from './2026_11_22_000700_create_tier_tables';
 import * as m20261122000701 from './2026_11_22_000701_create_membership_tables';
 import * as m20261122000950 from './2026_11_22_000950_create_cabinet_sessions';
+import * as m20261122001000 from './2026_11_22_001000_add_member_merge_and_wallet_pooling';
+import * as m20261122001001 from './2026_11_22_001001_pool_existing_household_wallets';
 import * as m20261122001100 from './2026_11_22_001100_add_verification_last_wrong_hash';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
@@ -31,5 +33,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_000700_create_tier_tables': m20261122000700,
   '2026_11_22_000701_create_membership_tables': m20261122000701,
   '2026_11_22_000950_create_cabinet_sessions': m20261122000950,
+  '2026_11_22_001000_add_member_merge_and_wallet_pooling': m20261122001000,
+  '2026_11_22_001001_pool_existing_household_wallets': m20261122001001,
   '2026_11_22_001100_add_verification_last_wrong_hash': m20261122001100,
 };

@@ -31,6 +31,7 @@ import type {
   HouseholdTable,
   MemberAttributeDefTable,
   MemberImportRowTable,
+  MemberMergeTable,
   MemberNoteTable,
   MemberQrSecretTable,
   MemberTable,
@@ -76,6 +77,7 @@ export type Database = {
   receipt_refund: ReceiptRefundTable;
   member: MemberTable;
   member_note: MemberNoteTable;
+  member_merge: MemberMergeTable;
   member_attribute_def: MemberAttributeDefTable;
   member_qr_secret: MemberQrSecretTable;
   member_import_row: MemberImportRowTable;

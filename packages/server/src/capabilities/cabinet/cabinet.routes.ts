@@ -10,7 +10,12 @@ import { listConsents } from '../consents/consents.service';
 import { getBalance, listHistory } from '../ledger/ledger.service';
 import { eraseMember, exportMemberData } from '../members/data-requests.service';
 import { ConsentChannelSchema, ConsentPurposeSchema, ConsentSchema } from '../members/members.schemas';
-import { getMemberDetails, updateMember, type WriteContext } from '../members/members.service';
+import {
+  getMemberDetails,
+  getMemberOrThrow,
+  updateMember,
+  type WriteContext,
+} from '../members/members.service';
 import { issueQrToken } from '../members/qr-token.service';
 import { getCurrentProgram } from '../program/program.service';
 import { ReceiptView } from '../receipts/receipts.schemas';
@@ -95,6 +100,9 @@ const BalanceSchema = Type.Object({
     expiring: Type.Array(Type.Object({ points: Type.Integer(), expiresAt: Type.String() })),
   }),
   tier: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
+  householdId: Type.Optional(
+    Nullable(Type.String({ description: "Set when `points` is the household's shared wallet" })),
+  ),
 });
 
 const cabinetSchema = { tags: ['cabinet'] };
@@ -317,11 +325,12 @@ export function createCabinetRoutes(
       async (request) => {
         const m = await signedIn(request);
         const now = deps.now();
-        const [points, tier] = await Promise.all([
+        const [points, tier, member] = await Promise.all([
           getBalance(deps.db, m.tenantId, m.memberId, now),
           findMemberTierView(deps.db, m.tenantId, m.memberId, now),
+          getMemberOrThrow(deps.db, m.tenantId, m.memberId),
         ]);
-        return { points, tier };
+        return { points, tier, householdId: member.householdId };
       },
     );
 

@@ -161,7 +161,7 @@ export async function requireCabinetMember(
   const member = await members
     .getMemberOrThrow(db, session.tenant_id, session.member_id)
     .catch(() => undefined);
-  if (!member || member.status === 'anonymized') throw unauthorized;
+  if (!member || member.status === 'anonymized' || member.status === 'merged') throw unauthorized;
   return { tenantId: session.tenant_id, memberId: session.member_id };
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors';
 import { recordAudit } from '../audit/audit.service';
 import { maybeIdempotent } from '../members/idempotency';
 import { normalizeCardNumber } from '../members/identifiers';
-import { getMemberOrThrow, type WriteContext } from '../members/members.service';
+import { getMemberOrThrow, mergedConflict, type WriteContext } from '../members/members.service';
 import {
   bindCard,
   blockCard,
@@ -97,6 +97,7 @@ export async function activateMemberCard(
               `Member '${member.memberId}' was erased; bind the card to a new member.`,
             );
           }
+          if (member.status === 'merged') throw mergedConflict(member.memberId, member.mergedInto);
           const { number, card } = await prepareNewCard(
             trx,
             ctx.tenantId,

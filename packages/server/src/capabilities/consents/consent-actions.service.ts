@@ -2,7 +2,7 @@ import { type Db, inTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { recordAudit } from '../audit/audit.service';
 import { maybeIdempotent } from '../members/idempotency';
-import { getMemberOrThrow, type WriteContext } from '../members/members.service';
+import { getMemberOrThrow, mergedConflict, type WriteContext } from '../members/members.service';
 import {
   type ConsentInput,
   type ConsentView,
@@ -25,6 +25,7 @@ export async function changeConsent(
   if (member.status === 'anonymized') {
     throw new AppError('conflict', `Member '${memberId}' was erased; their consents cannot change.`);
   }
+  if (member.status === 'merged') throw mergedConflict(memberId, member.mergedInto);
   const op = {
     tenantId: ctx.tenantId,
     scope: 'consents.change',

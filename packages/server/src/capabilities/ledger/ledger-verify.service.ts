@@ -17,8 +17,10 @@ export type VerifyReport = {
 /**
  * Proves the ledger invariants for one tenant (or all): the domain checker gets the accounts with
  * their cached balances, the postings summed per account pair (every posting is itself balanced:
- * one row, one amount, two accounts), open lots and debts. SQL adds the checks the aggregate cannot
- * see: postings whose accounts are of another currency, tenant or member.
+ * one row, one amount, two accounts), open lots and debts, and the forward pointers of pooled and
+ * merged members (their own accounts must hold nothing). SQL adds the checks the aggregate cannot
+ * see: postings whose accounts are of another currency, tenant or member (a transfer between
+ * members is two postings through the `transfers` clearing account, each within one member).
  */
 export async function verifyLedger(
   db: DbOrTrx,
@@ -33,7 +35,7 @@ export async function verifyLedger(
     const [accounts, pairs, lots, crossed] = await Promise.all([
       db
         .selectFrom('account')
-        .select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt'])
+        .select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt', 'forwarded_to'])
         .where('tenant_id', '=', tenantId)
         .execute(),
       sql<{ from_account_id: string; to_account_id: string; points: number; n: number }>`
@@ -65,6 +67,7 @@ export async function verifyLedger(
         memberId: a.member_id,
         name: a.kind as AccountRef,
         balance: a.member_id === null ? null : a.balance,
+        forwardedTo: a.forwarded_to,
       })),
       postings: pairs.map((p) => ({
         operationId: `${p.from_account_id}->${p.to_account_id}`,

@@ -57,7 +57,7 @@ export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: s
   const select = () =>
     trx
       .selectFrom('account')
-      .select(['id', 'kind', 'balance', 'debt'])
+      .select(['id', 'kind', 'balance', 'debt', 'forwarded_to'])
       .where('tenant_id', '=', tenantId)
       .where('member_id', '=', memberId)
       .where('currency', '=', currency)
@@ -95,7 +95,7 @@ export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: s
 export function findMemberAccounts(db: DbOrTrx, tenantId: string, memberId: string, currency: string) {
   return db
     .selectFrom('account')
-    .select(['id', 'kind', 'balance', 'debt'])
+    .select(['id', 'kind', 'balance', 'debt', 'forwarded_to'])
     .where('tenant_id', '=', tenantId)
     .where('member_id', '=', memberId)
     .where('currency', '=', currency)

@@ -5,7 +5,7 @@ import { runIdempotent } from '../../platform/idempotency';
 import { idempotencyKeyOf, principalOf, type RoutePlugin } from '../../platform/route-plugin';
 import { errorResponses, Id, IsoDateTime, ListQuery } from '../../platform/schemas';
 import { actorOf, recordAudit } from '../audit/audit.service';
-import { getMemberOrThrow } from '../members/members.service';
+import { getMemberOrThrow, mergedConflict } from '../members/members.service';
 import { getCurrentProgram } from '../program/program.service';
 import { findMemberTierView } from '../tiers/tiers.service';
 import { adjustPoints, getBalance, listHistory } from './ledger.service';
@@ -23,13 +23,20 @@ const BalanceSchema = Type.Object({
     }),
   }),
   tier: Type.Union([Type.Object({ code: Type.String(), name: Type.String() }), Type.Null()]),
+  householdId: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description:
+        "Set when the member belongs to a household: `points` is then the household's shared wallet (the tier stays the member's own)",
+    }),
+  ),
 });
 
 const HistoryEntry = Type.Object({
   entryId: Type.String(),
   at: Type.String(),
   kind: Type.String({
-    description: 'accrue | spend | refund_return | refund_revoke | activate | expire | adjust',
+    description:
+      'accrue | spend | refund_return | refund_revoke | activate | expire | adjust | household_out | household_in | merge_out | merge_in',
   }),
   points: Type.Integer({ description: "Signed change of the member's points in `bucket`" }),
   balanceAfter: Type.Integer({ description: 'Available balance after this entry' }),
@@ -46,6 +53,9 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['ledger'],
         summary: "A member's points: available, pending and what expires when",
+        description:
+          "For a household member the points are the household's pooled wallet (marked by `householdId`); for a merged " +
+          "duplicate, the survivor's.",
         params: MemberParams,
         response: { 200: BalanceSchema, ...errorResponses },
       },
@@ -53,12 +63,12 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
     async (request) => {
       const p = principalOf(request, 'ledger:read');
       const now = deps.now();
-      await getMemberOrThrow(deps.db, p.tenantId, request.params.memberId);
+      const member = await getMemberOrThrow(deps.db, p.tenantId, request.params.memberId);
       const [points, tier] = await Promise.all([
         getBalance(deps.db, p.tenantId, request.params.memberId, now),
         findMemberTierView(deps.db, p.tenantId, request.params.memberId, now),
       ]);
-      return { points, tier };
+      return { points, tier, householdId: member.householdId };
     },
   );
 
@@ -68,6 +78,9 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['ledger'],
         summary: 'Points history, newest first (by posting order)',
+        description:
+          "A household member's history also shows the shared wallet's entries (everyone's purchases); `household_out` / " +
+          '`household_in` and `merge_out` / `merge_in` are points moving into a household wallet or from a merged duplicate.',
         params: MemberParams,
         querystring: ListQuery,
         response: {
@@ -118,7 +131,8 @@ export const ledgerRoutes: RoutePlugin = (deps) => async (app) => {
       const { memberId } = request.params;
       const body = request.body;
       const now = deps.now();
-      await getMemberOrThrow(deps.db, p.tenantId, memberId);
+      const member = await getMemberOrThrow(deps.db, p.tenantId, memberId);
+      if (member.status === 'merged') throw mergedConflict(memberId, member.mergedInto);
       const result = await inTransaction(deps.db, (trx) =>
         runIdempotent(
           trx,

@@ -18,9 +18,11 @@ import { decodeCursor, encodeCursor } from '../../platform/schemas';
 import * as repo from './ledger.repository';
 import {
   applyPlan,
+  findWalletHolder,
   openWallet,
   type PlanContext,
   POINTS,
+  readWallet,
   rowToLot,
   type Wallet,
   type WalletRef,
@@ -45,7 +47,10 @@ export function stateBalance(state: MemberPointsState, now: Date): BalanceView {
   };
 }
 
-/** Read-only balance (no locks): what the member may spend now, pending points, and what expires when. */
+/**
+ * Read-only balance (no locks): what the member may spend now, pending points, and what expires
+ * when. A household member sees the household's shared wallet, a merged member the survivor's.
+ */
 export async function getBalance(
   db: DbOrTrx,
   tenantId: string,
@@ -53,10 +58,7 @@ export async function getBalance(
   now: Date,
   currency = POINTS,
 ): Promise<BalanceView> {
-  const [accounts, lots] = await Promise.all([
-    repo.findMemberAccounts(db, tenantId, memberId, currency),
-    repo.selectLots(db, tenantId, memberId, currency, []),
-  ]);
+  const { accounts, lots } = await readWallet(db, { tenantId, memberId, currency }, now, false);
   const debt = accounts.find((a) => a.kind === 'available')?.debt ?? 0;
   const b = computeBalance(lots.map(rowToLot), debt, now);
   return {
@@ -136,12 +138,15 @@ export async function listHistory(
   opts: { limit: number; cursor?: string | undefined; currency?: string },
 ): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
   const before = decodeCursor(opts.cursor, isEntryCursor);
+  const currency = opts.currency ?? POINTS;
+  // A household member sees their own entries and the shared wallet's (where their points live).
+  const holder = await findWalletHolder(db, { tenantId, memberId, currency });
   let q = db
     .selectFrom('ledger_entry')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('member_id', '=', memberId)
-    .where('currency', '=', opts.currency ?? POINTS)
+    .where('member_id', 'in', holder === memberId ? [memberId] : [memberId, holder])
+    .where('currency', '=', currency)
     .orderBy('id', 'desc')
     .limit(opts.limit + 1);
   if (before !== undefined) q = q.where('id', '<', before);

@@ -9,6 +9,8 @@ export type AccountTable = {
   balance: Generated<number>;
   debt: Generated<number>;
   created_at: Generated<Date>;
+  /** Set when this member's points live in another member's accounts (household, merge). */
+  forwarded_to: string | null;
 };
 
 export type LotTable = {

@@ -7,9 +7,10 @@ import {
   type MemberPointsState,
   PROGRAM_ACCOUNTS,
 } from '@kopilka/domain/ledger';
-import type { Trx } from '../../platform/db';
+import type { DbOrTrx, Trx } from '../../platform/db';
 import * as repo from './ledger.repository';
 import type { LotRow } from './ledger.table';
+import * as transferRepo from './wallet-transfer.repository';
 
 export const POINTS = 'points';
 
@@ -71,17 +72,58 @@ export function rowToLot(row: LotRow): Lot {
   };
 }
 
+const MAX_FORWARD_HOPS = 4;
+
 /**
- * Locks the member's accounts (creating them on first use) and loads the lots with points left,
+ * Locks the wallet's accounts (creating them on first use) and loads the lots with points left,
  * plus `extraLotIds` (lots a refund must return to even when empty), and the live holds.
+ *
+ * `ref.memberId` may name a member whose points live elsewhere: a household member's accounts
+ * forward to the household wallet, a merged member's to the survivor's. The pointer is read from
+ * the rows just locked, so a purchase racing a household join or a merge waits for it and then
+ * follows the new pointer (one more indexed lookup, only for such members). Lots named in
+ * `extraLotIds` that another member holds (a refund of a receipt whose points moved with a
+ * household or a merge) lead to that member's wallet: points go back where the receipt's lots are.
  */
 export async function openWallet(
   trx: Trx,
   ref: WalletRef,
   opts: { now: Date; extraLotIds?: readonly string[] },
+  followLots = true,
+): Promise<Wallet> {
+  let memberId = ref.memberId;
+  let accounts = await repo.lockMemberAccounts(trx, ref.tenantId, memberId, ref.currency);
+  for (let hop = 0; accounts.available.forwarded_to; hop++) {
+    if (hop >= MAX_FORWARD_HOPS) throw new Error(`wallet of ${ref.memberId} forwards in a loop`);
+    memberId = accounts.available.forwarded_to;
+    accounts = await repo.lockMemberAccounts(trx, ref.tenantId, memberId, ref.currency);
+  }
+  const wallet = await loadWallet(trx, { ...ref, memberId }, accounts, opts);
+  const extra = opts.extraLotIds ?? [];
+  if (followLots && extra.length > 0) {
+    const loaded = new Set(wallet.state.lots.map((l) => l.lotId));
+    const elsewhere = extra.find((id) => !loaded.has(id));
+    const holder = elsewhere
+      ? (await transferRepo.findLotHolder(trx, ref.tenantId, elsewhere))?.member_id
+      : undefined;
+    if (holder && holder !== memberId) return openWallet(trx, { ...ref, memberId: holder }, opts, false);
+  }
+  return wallet;
+}
+
+/** Locks one member's own accounts, never following a forward (moving a wallet needs the source itself). */
+export async function openOwnWallet(trx: Trx, ref: WalletRef, opts: { now: Date }): Promise<Wallet> {
+  const accounts = await repo.lockMemberAccounts(trx, ref.tenantId, ref.memberId, ref.currency);
+  return loadWallet(trx, ref, accounts, opts);
+}
+
+async function loadWallet(
+  trx: Trx,
+  ref: WalletRef,
+  accounts: Awaited<ReturnType<typeof repo.lockMemberAccounts>>,
+  opts: { now: Date; extraLotIds?: readonly string[] },
 ): Promise<Wallet> {
   const programAccounts = await programAccountsFor(trx, ref.tenantId, ref.currency);
-  const accounts = await repo.lockMemberAccounts(trx, ref.tenantId, ref.memberId, ref.currency);
   const [lotRows, holdRows] = await Promise.all([
     repo.selectLots(trx, ref.tenantId, ref.memberId, ref.currency, opts.extraLotIds ?? []),
     repo.selectHolds(trx, ref.tenantId, ref.memberId, ref.currency, opts.now),
@@ -102,7 +144,38 @@ export async function openWallet(
   };
 }
 
-function accountIdOf(wallet: Wallet, ref: string): string {
+/**
+ * The unlocked read of a wallet for previews and balances, following forwards like `openWallet`
+ * (the first round trip reads the member's own rows in parallel; only forwarded members need a
+ * second one).
+ */
+export async function readWallet(db: DbOrTrx, ref: WalletRef, now: Date, withHolds = true) {
+  let memberId = ref.memberId;
+  for (let hop = 0; ; hop++) {
+    const [accounts, lots, holds] = await Promise.all([
+      repo.findMemberAccounts(db, ref.tenantId, memberId, ref.currency),
+      repo.selectLots(db, ref.tenantId, memberId, ref.currency, []),
+      withHolds ? repo.selectHolds(db, ref.tenantId, memberId, ref.currency, now) : Promise.resolve([]),
+    ]);
+    const forward = accounts.find((a) => a.kind === 'available')?.forwarded_to;
+    if (!forward || hop >= MAX_FORWARD_HOPS) return { memberId, accounts, lots, holds };
+    memberId = forward;
+  }
+}
+
+/** The member whose accounts hold `ref.memberId`'s points (itself unless forwarded). */
+export async function findWalletHolder(db: DbOrTrx, ref: WalletRef): Promise<string> {
+  let memberId = ref.memberId;
+  for (let hop = 0; hop < MAX_FORWARD_HOPS; hop++) {
+    const accounts = await repo.findMemberAccounts(db, ref.tenantId, memberId, ref.currency);
+    const forward = accounts.find((a) => a.kind === 'available')?.forwarded_to;
+    if (!forward) break;
+    memberId = forward;
+  }
+  return memberId;
+}
+
+export function accountIdOf(wallet: Wallet, ref: string): string {
   if (ref === 'available') return wallet.accountIds.available;
   if (ref === 'pending') return wallet.accountIds.pending;
   const id = wallet.programAccounts.get(ref);

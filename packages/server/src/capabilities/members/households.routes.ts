@@ -15,6 +15,10 @@ const HouseholdSchema = Type.Object({
   name: Type.String(),
   kind: Type.Union([Type.Literal('family'), Type.Literal('company')]),
   members: Type.Array(Type.Object({ memberId: Type.String(), role: Role, joinedAt: IsoDateTime() })),
+  walletMemberId: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "The member whose points accounts are the household's shared wallet (the owner's at creation)",
+  }),
   createdAt: IsoDateTime(),
 });
 const HouseholdParams = Type.Object({ householdId: Id() });
@@ -28,7 +32,9 @@ export const householdRoutes: RoutePlugin = (deps) => async (app) => {
         summary: 'Create a household or company account',
         description:
           'Groups members around one owner (the account holder, or the main contact of a company). A member belongs ' +
-          'to at most one household (409 `conflict` with `details.householdId` otherwise).',
+          'to at most one household (409 `conflict` with `details.householdId` otherwise). The household shares ONE ' +
+          "points wallet, the owner's accounts (`walletMemberId`): every member's earning, spending, holds, refunds " +
+          'and expiry go there, and every member sees the pooled balance.',
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 200 }),
           kind: Type.Optional(
@@ -77,6 +83,10 @@ export const householdRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['members'],
         summary: 'Add a member to a household',
+        description:
+          "The member's points move into the household wallet by ledger postings (lots keep their activation and " +
+          'expiry dates; open reservations of the member are released); from then on the member, found by any card, ' +
+          'phone or QR code, earns and spends from the shared wallet.',
         params: HouseholdParams,
         body: Type.Object({ memberId: Id(), role: Type.Optional(Role) }),
         response: { 201: HouseholdSchema, ...errorResponses },
@@ -103,7 +113,10 @@ export const householdRoutes: RoutePlugin = (deps) => async (app) => {
       schema: {
         tags: ['members'],
         summary: 'Remove a member from a household',
-        description: 'The owner can leave only as the last member.',
+        description:
+          'The owner can leave only as the last member. The points stay with the household: the member who leaves ' +
+          'starts again with an empty wallet of their own (refunds of what they bought meanwhile still go to the ' +
+          'household wallet, where those points are).',
         params: Type.Object({ householdId: Id(), memberId: Id() }),
         response: { 200: HouseholdSchema, ...errorResponses },
       },

@@ -46,6 +46,7 @@ export function selectMembers(db: DbOrTrx) {
       'member.updated_at',
       'member.blocked_at',
       'member.anonymized_at',
+      'member.merged_into',
       currentCard,
       householdOf,
     ]);
@@ -63,7 +64,7 @@ export function findMemberById(db: DbOrTrx, tenantId: string, memberId: string) 
 export function lockMember(db: DbOrTrx, tenantId: string, memberId: string) {
   return db
     .selectFrom('member')
-    .select(['id', 'status', 'phone', 'attributes'])
+    .select(['id', 'status', 'phone', 'attributes', 'merged_into'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', memberId)
     .forUpdate()
@@ -242,6 +243,8 @@ export type MemberChange = {
   blocked_at?: Date | null;
   anonymized_at?: Date | null;
   qr_key?: string | null;
+  merged_into?: string | null;
+  merged_at?: Date | null;
   updated_at: Date;
 };
 

@@ -125,11 +125,20 @@ export const MemberSchema = Type.Object(
     lastName: Nullable(Type.String()),
     birthDate: Nullable(Type.String()),
     externalId: Nullable(Type.String()),
-    status: Type.Union([Type.Literal('active'), Type.Literal('blocked'), Type.Literal('anonymized')]),
+    status: Type.Union(
+      [Type.Literal('active'), Type.Literal('blocked'), Type.Literal('anonymized'), Type.Literal('merged')],
+      {
+        description:
+          '`merged`: a duplicate merged into `mergedInto` (final; receipts by its id go to the survivor)',
+      },
+    ),
     statusReason: Nullable(Type.String()),
     tags: Type.Array(Type.String()),
     attributes: Attributes,
     householdId: Nullable(Type.String()),
+    mergedInto: Type.Optional(
+      Nullable(Type.String({ description: 'For a merged duplicate: the member it was merged into' })),
+    ),
     source: Type.String(),
     createdAt: IsoDateTime(),
     updatedAt: IsoDateTime(),
@@ -154,7 +163,12 @@ export const MemberListQuery = Type.Composite([
       }),
     ),
     status: Type.Optional(
-      Type.Union([Type.Literal('active'), Type.Literal('blocked'), Type.Literal('anonymized')]),
+      Type.Union([
+        Type.Literal('active'),
+        Type.Literal('blocked'),
+        Type.Literal('anonymized'),
+        Type.Literal('merged'),
+      ]),
     ),
     tag: Type.Optional(Type.String({ maxLength: 50 })),
   }),

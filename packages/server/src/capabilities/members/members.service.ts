@@ -53,6 +53,8 @@ export type MemberView = {
   tags: string[];
   attributes: Record<string, unknown>;
   householdId: string | null;
+  /** Set for status `merged`: the member this duplicate was merged into. */
+  mergedInto: string | null;
   source: MemberSource;
   createdAt: string;
   updatedAt: string;
@@ -77,10 +79,20 @@ export function recordToMember(r: repo.MemberRecord): MemberView {
     tags: r.tags,
     attributes: r.attributes,
     householdId: r.household_id ?? null,
+    mergedInto: r.merged_into,
     source: r.source,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
+}
+
+/** A write addressed to a merged member: the till or console should use the survivor. */
+export function mergedConflict(memberId: string, mergedInto: string | null): AppError {
+  return new AppError(
+    'conflict',
+    `Member '${memberId}' was merged into ${mergedInto}; use that member instead.`,
+    { mergedInto },
+  );
 }
 
 export function memberNotFound(memberId: string): AppError {
@@ -264,6 +276,7 @@ async function lockLiveMember(trx: Trx, tenantId: string, memberId: string) {
   if (member.status === 'anonymized') {
     throw new AppError('conflict', `Member '${memberId}' was erased; an erased member cannot be changed.`);
   }
+  if (member.status === 'merged') throw mergedConflict(memberId, member.merged_into);
   return member;
 }
 
@@ -458,7 +471,9 @@ export async function resolveMemberRef(
   now: Date,
 ): Promise<ResolvedMember> {
   if ('memberId' in ref) {
-    const m = await repo.findMemberById(db, tenantId, ref.memberId);
+    let m = await repo.findMemberById(db, tenantId, ref.memberId);
+    // A till may still hold a merged duplicate's id (offline, cached): it gets the survivor.
+    if (m?.status === 'merged' && m.merged_into) m = await repo.findMemberById(db, tenantId, m.merged_into);
     if (!m) throw memberNotFound(ref.memberId);
     return { memberId: m.id, status: m.status, identifiedBy: 'memberId' };
   }

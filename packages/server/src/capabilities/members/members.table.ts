@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-export type MemberStatus = 'active' | 'blocked' | 'anonymized';
+export type MemberStatus = 'active' | 'blocked' | 'anonymized' | 'merged';
 export type MemberSource = 'api' | 'console' | 'import' | 'demo';
 
 export type MemberTable = {
@@ -23,6 +23,9 @@ export type MemberTable = {
   updated_at: Generated<Date>;
   blocked_at: Date | null;
   anonymized_at: Date | null;
+  /** Set with status `merged`: the member this duplicate was merged into. */
+  merged_into: string | null;
+  merged_at: Date | null;
 };
 
 export type MemberNoteTable = {
@@ -61,6 +64,8 @@ export type HouseholdTable = {
   name: string;
   kind: Generated<'family' | 'company'>;
   created_at: Generated<Date>;
+  /** Whose points accounts are the household's shared wallet (the owner's at creation). */
+  wallet_member_id: string | null;
 };
 
 export type HouseholdMemberTable = {
@@ -93,6 +98,17 @@ export type MemberImportRowTable = {
   outcome: string | null;
   reason: string | null;
   matched_member_id: string | null;
+};
+
+/** One merged duplicate: what moved, so a repeated merge answers the same and timelines show it. */
+export type MemberMergeTable = {
+  tenant_id: string;
+  duplicate_member_id: string;
+  survivor_member_id: string;
+  summary: ColumnType<Record<string, unknown>, string, string>;
+  actor_type: string;
+  actor_id: string | null;
+  merged_at: Date;
 };
 
 export type MemberRow = Selectable<MemberTable>;

@@ -78,7 +78,7 @@ const AUDIT_SUMMARIES: Record<string, string> = {
 };
 
 // Actions another source already shows (with more detail) stay out of the audit source.
-const COVERED_ELSEWHERE = ['member.created', 'member.note_added', 'member.consent_changed'];
+const COVERED_ELSEWHERE = ['member.created', 'member.note_added', 'member.consent_changed', 'member.merged'];
 
 export const timelineSources: TimelineSource[] = [
   {
@@ -159,6 +159,38 @@ export const timelineSources: TimelineSource[] = [
         summary: r.source === 'import' ? 'Joined (imported)' : 'Joined the program',
         data: { source: r.source },
       }));
+    },
+  },
+  {
+    // A merge shows on both members: the survivor took a duplicate in, the duplicate went into it.
+    name: 'merge',
+    fetch: async (db, tenantId, memberId, before, limit) => {
+      const rows = await db
+        .selectFrom('member_merge')
+        .select(['duplicate_member_id', 'survivor_member_id', 'summary', 'actor_type', msAt('merged_at')])
+        .where('tenant_id', '=', tenantId)
+        .where((eb) =>
+          eb.or([eb('survivor_member_id', '=', memberId), eb('duplicate_member_id', '=', memberId)]),
+        )
+        .where((eb) => olderThan('merge', before, eb.ref('merged_at'), eb.ref('duplicate_member_id')))
+        .orderBy(sql`date_trunc('milliseconds', merged_at)`, 'desc')
+        .orderBy('duplicate_member_id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => {
+        const absorbed = r.survivor_member_id === memberId;
+        const { fieldsTaken: _fields, ...counts } = r.summary as Record<string, unknown>;
+        return {
+          source: 'merge',
+          key: r.duplicate_member_id,
+          at: r.at,
+          type: absorbed ? 'member.merged' : 'member.merged_into',
+          summary: absorbed
+            ? `Duplicate ${r.duplicate_member_id} merged into this member`
+            : `Merged into ${r.survivor_member_id}`,
+          data: { ...counts, survivorMemberId: r.survivor_member_id, actorType: r.actor_type },
+        };
+      });
     },
   },
   {

@@ -1,9 +1,8 @@
 import { computeSpendablePoints, type MemberPointsState } from '@kopilka/domain/ledger';
 import { type Db, type DbOrTrx, inTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
-import * as ledgerRepo from '../ledger/ledger.repository';
 import { holdForReceipt, stateBalance, walletBalance } from '../ledger/ledger.service';
-import { openWallet, POINTS, rowToLot } from '../ledger/wallet.service';
+import { openWallet, POINTS, readWallet, rowToLot } from '../ledger/wallet.service';
 import {
   loadPricingInputs,
   loadProgramFor,
@@ -22,11 +21,8 @@ async function readPointsState(
   memberId: string,
   now: Date,
 ): Promise<{ state: MemberPointsState; ownHoldId?: string; receiptHolds: Map<string, string> }> {
-  const [lots, accounts, holds] = await Promise.all([
-    ledgerRepo.selectLots(db, tenantId, memberId, POINTS, []),
-    ledgerRepo.findMemberAccounts(db, tenantId, memberId, POINTS),
-    ledgerRepo.selectHolds(db, tenantId, memberId, POINTS, now),
-  ]);
+  // A household member's points live in the shared wallet: readWallet follows the forward.
+  const { lots, accounts, holds } = await readWallet(db, { tenantId, memberId, currency: POINTS }, now);
   return {
     state: {
       lots: lots.map(rowToLot),

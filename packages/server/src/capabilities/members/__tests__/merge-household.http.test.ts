@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachEngine } from '../../../testing/engines';
+import { createTestApp, type TestApp } from '../../../testing/test-app';
+import { verifyOk } from '../../receipts/__tests__/receipts-fixtures';
+import { WALLET_PROGRAM, walletHelpers } from './wallet-fixtures';
+
+// Merges that touch households and tiers, and receipts racing a merge.
+describeEachEngine('merging duplicate members: households, tiers, races', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine, { now: new Date('2026-11-22T10:00:00Z') });
+    const res = await t.call({ method: 'PATCH', url: '/v1/program', payload: WALLET_PROGRAM });
+    expect(res.statusCode).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const { member, adjust, balance, confirm, merge, household, addToHousehold } = walletHelpers(() => t);
+
+  it('the survivor takes the household seat and the higher tier; a merged wallet holder hands the wallet over', async () => {
+    const ladder = await t.call({
+      method: 'PUT',
+      url: '/v1/tiers',
+      payload: {
+        windowDays: 365,
+        tiers: [
+          {
+            code: 'silver',
+            name: 'Silver',
+            qualifyingSpendMinor: 0,
+            discountPercent: '0',
+            earnMultiplier: '1',
+          },
+          {
+            code: 'gold',
+            name: 'Gold',
+            qualifyingSpendMinor: 10_000_000,
+            discountPercent: '0',
+            earnMultiplier: '1',
+          },
+        ],
+      },
+    });
+    expect(ladder.statusCode, ladder.body).toBe(200);
+    // The duplicate holds the household wallet (it owns the household) and has gold by hand.
+    const [survivor, dupOwner, kid] = [await member(), await member(), await member()];
+    await adjust(survivor.memberId, 5);
+    await adjust(dupOwner.memberId, 100);
+    await adjust(kid.memberId, 20);
+    const householdId = await household(dupOwner.memberId, [kid.memberId]);
+    const gold = await t.call({
+      method: 'PUT',
+      url: `/v1/members/${dupOwner.memberId}/tier/override`,
+      payload: { tierCode: 'gold', until: '2027-06-01T00:00:00Z', reason: 'VIP' },
+    });
+    expect(gold.statusCode, gold.body).toBe(200);
+
+    const res = await merge(survivor.memberId, dupOwner.memberId);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().merged).toMatchObject({ pointsMoved: { points: 120 }, tierCode: 'gold', householdId });
+    expect(res.json().member.householdId).toBe(householdId);
+    const hh = (await t.call({ method: 'GET', url: `/v1/households/${householdId}` })).json();
+    expect(hh.walletMemberId).toBe(survivor.memberId);
+    expect(hh.members.map((m: { memberId: string; role: string }) => [m.memberId, m.role])).toEqual([
+      [survivor.memberId, 'owner'],
+      [kid.memberId, 'member'],
+    ]);
+    // Everyone shares one wallet: the survivor's 5, the household's 120.
+    expect((await balance(kid.memberId)).points.available).toBe(125);
+    expect((await balance(survivor.memberId)).points.available).toBe(125);
+    const spent = await confirm({ cardNumber: kid.cardNumber }, 100000, 125);
+    expect(spent.statusCode, spent.body).toBe(201);
+    expect((await balance(survivor.memberId)).points.available).toBe(43); // 125 spent, 5 % of 875 RUB earned
+    expect((await balance(survivor.memberId)).tier).toEqual({ code: 'gold', name: 'Gold' });
+
+    // A pooled household member merged into an outsider: the outsider joins and pools.
+    const [outsider, pooledDup] = [await member(), await member()];
+    await adjust(outsider.memberId, 7);
+    await addToHousehold(householdId, pooledDup.memberId);
+    const second = await merge(outsider.memberId, pooledDup.memberId);
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json().merged.pointsMoved).toEqual({ points: 0 });
+    expect((await balance(outsider.memberId)).points.available).toBe(50);
+    expect((await balance(kid.memberId)).points.available).toBe(50);
+    await verifyOk(t);
+  });
+
+  it('receipts racing a merge follow the duplicate to the survivor', async () => {
+    const [survivor, dup] = [await member(), await member()];
+    await adjust(dup.memberId, 100);
+    const [merged, ...receipts] = await Promise.all([
+      merge(survivor.memberId, dup.memberId),
+      ...Array.from({ length: 8 }, () => confirm({ cardNumber: dup.cardNumber }, 20000, 10)),
+    ]);
+    expect(merged!.statusCode, merged!.body).toBe(200);
+    expect(receipts.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
+    // 100 − 8 × 10 spent + 8 × 9 earned, all in the survivor's wallet whichever side of the merge.
+    expect((await balance(survivor.memberId)).points.available).toBe(92);
+    await verifyOk(t);
+  });
+});
