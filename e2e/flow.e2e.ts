@@ -81,7 +81,7 @@ describe('staff, cashier and member in a real browser', () => {
     await memberPage.goto(`${server.url}/cabinet`);
     await memberPage.getByRole('heading', { name: 'Вход' }).waitFor();
     await shot(memberPage, 'cabinet-sign-in-375');
-    await memberPage.getByLabel('Телефон').fill('8 916 700 00 01');
+    await memberPage.getByRole('textbox', { name: 'Телефон' }).fill('8 916 700 00 01');
     const since = Date.now();
     await memberPage.getByRole('button', { name: 'Получить код' }).click();
     const { code, at } = await server.codeFor(PHONE, since);

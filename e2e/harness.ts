@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -254,4 +255,31 @@ export async function signInStaff(page: Page, server: KopilkaServer): Promise<vo
   await page.keyboard.type(ADMIN.password);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Обзор программы' }).waitFor();
+}
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// Plain JavaScript text, like UNLABELLED_SCRIPT.
+const AXE_SCRIPT = `axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  resultTypes: ['violations'],
+}).then((r) => r.violations.map((v) => ({
+  id: v.id,
+  impact: v.impact,
+  help: v.help,
+  targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+})))`;
+
+/**
+ * WCAG 2.1 A/AA violations axe-core (from npm, injected into the page) finds on what the page
+ * shows now: contrast, names, roles, landmarks, language… One line per rule with a few targets.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  const found = (await page.evaluate(AXE_SCRIPT)) as {
+    id: string;
+    impact: string;
+    help: string;
+    targets: string[];
+  }[];
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(' | ')}`);
 }

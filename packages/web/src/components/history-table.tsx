@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useFormat } from '../lib/format';
 import type { HistoryEntry } from '../lib/types';
+import { TableScroll } from './table-scroll';
 
 const KINDS = [
   'accrue',
@@ -27,7 +28,7 @@ export function HistoryTable({
   const f = useFormat();
   if (items.length === 0) return <Text c="dimmed">{t('history.empty')}</Text>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t('member.history')}>
       <Table striped verticalSpacing="xs" miw={560}>
         <Table.Thead>
           <Table.Tr>
@@ -70,6 +71,6 @@ export function HistoryTable({
           ))}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }

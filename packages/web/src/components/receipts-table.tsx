@@ -5,6 +5,7 @@ import { useFormat } from '../lib/format';
 import { useCurrency } from '../lib/queries';
 import type { ReceiptListItem } from '../lib/types';
 import { StatusBadge } from './status-badge';
+import { TableScroll } from './table-scroll';
 
 export function ReceiptsTable({
   items,
@@ -18,7 +19,7 @@ export function ReceiptsTable({
   const { currency } = useCurrency();
   if (items.length === 0) return <Text c="dimmed">{t('receipts.none')}</Text>;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t('receipts.title')}>
       <Table striped highlightOnHover verticalSpacing="xs" miw={720}>
         <Table.Thead>
           <Table.Tr>
@@ -67,6 +68,6 @@ export function ReceiptsTable({
           ))}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }

@@ -151,6 +151,7 @@ export const en: Messages<typeof ru> = {
     searchHint: 'First or last name, email, or at least 3 digits of a phone',
     none: 'Nobody found.',
     new: 'New member',
+    exportBalances: 'Export balances (CSV)',
     created: 'Member created',
     openExisting: 'Open the existing member',
     card: 'Card',
@@ -289,6 +290,7 @@ export const en: Messages<typeof ru> = {
   },
   receipt: {
     title: 'Receipt {{id}}',
+    linesTitle: 'Receipt lines',
     line: 'Line',
     category: 'Category',
     qty: 'Qty',
@@ -618,6 +620,7 @@ export const en: Messages<typeof ru> = {
     period: 'Paid from {{from}} to {{to}}',
     lifetime: 'For life, since {{from}}',
     endsAt: 'ends {{date}}, no renewal',
+    paymentsOf: 'Payments: {{name}}',
     paidAt: 'When',
     kind: 'What',
     amount: 'Amount',

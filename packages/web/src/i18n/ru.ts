@@ -148,6 +148,7 @@ export const ru = {
     searchHint: 'Имя, фамилия, эл. почта или не меньше 3 цифр телефона',
     none: 'Никого не нашли.',
     new: 'Новый участник',
+    exportBalances: 'Выгрузить баллы (CSV)',
     created: 'Участник создан',
     openExisting: 'Открыть существующего участника',
     card: 'Карта',
@@ -286,6 +287,7 @@ export const ru = {
   },
   receipt: {
     title: 'Чек {{id}}',
+    linesTitle: 'Позиции чека',
     line: 'Позиция',
     category: 'Категория',
     qty: 'Кол-во',
@@ -620,6 +622,7 @@ export const ru = {
     period: 'Оплачено с {{from}} по {{to}}',
     lifetime: 'Навсегда, с {{from}}',
     endsAt: 'закончится {{date}}, продления не будет',
+    paymentsOf: 'Платежи: {{name}}',
     paidAt: 'Когда',
     kind: 'Что',
     amount: 'Сумма',

@@ -2,6 +2,7 @@ import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Text, Title } fro
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router-dom';
+import { isActivePath } from '../lib/nav-path';
 import { LanguageSwitch } from './language-switch';
 import { hasScope, useMe } from './staff-gate';
 import { useStaffLogout } from './use-logout';
@@ -70,7 +71,7 @@ export function AdminLayout() {
               end={item.end}
               label={item.label}
               onClick={close}
-              active={item.end ? location.pathname === item.to : location.pathname.startsWith(item.to)}
+              active={isActivePath(location.pathname, item.to, item.end)}
             />
           ))}
           {hasScope(me, 'receipts:write') && (

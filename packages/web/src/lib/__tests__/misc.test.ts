@@ -3,6 +3,7 @@ import { qs } from '../api';
 import { barcodeTypeFor, isValidEan13, qrRefreshDelayMs } from '../card-codes';
 import { groupExpiringByDay } from '../expiring';
 import { memberSearchParams } from '../member-search';
+import { isActivePath } from '../nav-path';
 import { periodRange } from '../periods';
 import { receiptFilterQuery } from '../receipt-filter';
 import { safeNext } from '../safe-next';
@@ -70,5 +71,12 @@ describe('small helpers', () => {
     expect(safeNext('//evil.example', 'owner')).toBe('/admin');
     expect(safeNext('https://evil.example', 'cashier')).toBe('/cashier');
     expect(safeNext(null, 'cashier')).toBe('/cashier');
+  });
+
+  it('marks a menu item active on its pages only, not on a section whose path starts alike', () => {
+    expect(isActivePath('/admin/members/mbr_1', '/admin/members')).toBe(true);
+    expect(isActivePath('/admin/members', '/admin/members')).toBe(true);
+    expect(isActivePath('/admin/memberships', '/admin/members')).toBe(false);
+    expect(isActivePath('/admin/members', '/admin', true)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
+import { TableScroll } from '../../components/table-scroll';
 import { api, qs } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import type { AuditEntry, Page } from '../../lib/types';
@@ -24,7 +25,7 @@ export function AuditPage() {
       {query.isError && <ErrorAlert error={query.error} />}
       {query.isSuccess && items.length === 0 && <Text c="dimmed">{t('audit.none')}</Text>}
       {items.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label={t('audit.title')}>
           <Table striped verticalSpacing="xs" miw={760}>
             <Table.Thead>
               <Table.Tr>
@@ -66,7 +67,7 @@ export function AuditPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
       )}
       {query.hasNextPage && (
         <Button variant="light" onClick={() => void query.fetchNextPage()} loading={query.isFetchingNextPage}>

@@ -5,6 +5,7 @@ import { Link } from 'react-router-dom';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api, isApiError } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
 import { describeCampaign } from '../../lib/campaign-text';
@@ -57,7 +58,7 @@ export function CampaignsPage() {
             page.items.length === 0 ? (
               <Text c="dimmed">{t('campaigns.none')}</Text>
             ) : (
-              <div className="table-scroll">
+              <TableScroll label={t('campaigns.title')}>
                 <Table striped verticalSpacing="xs" miw={680}>
                   <Table.Thead>
                     <Table.Tr>
@@ -114,7 +115,7 @@ export function CampaignsPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </div>
+              </TableScroll>
             )
           }
         </QueryState>

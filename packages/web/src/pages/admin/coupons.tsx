@@ -24,6 +24,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { JobProgress } from '../../components/job-progress';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api, isApiError } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
 import {
@@ -263,7 +264,7 @@ export function CouponsPage() {
               page.items.length === 0 ? (
                 <Text c="dimmed">{t('coupons.none')}</Text>
               ) : (
-                <div className="table-scroll">
+                <TableScroll label={t('coupons.title')}>
                   <Table striped verticalSpacing="xs" miw={760}>
                     <Table.Thead>
                       <Table.Tr>
@@ -342,7 +343,7 @@ export function CouponsPage() {
                       ))}
                     </Table.Tbody>
                   </Table>
-                </div>
+                </TableScroll>
               )
             }
           </QueryState>

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { newClientId } from '../../lib/ids';
@@ -160,7 +161,7 @@ function MembershipCard({
             ` · ${t('memberPlans.endsAt', { date: f.date(m.currentPeriodEnd) })}`}
         </Text>
         {m.payments.length > 0 && (
-          <div className="table-scroll">
+          <TableScroll label={t('memberPlans.paymentsOf', { name: m.planName })}>
             <Table miw={480} verticalSpacing={4}>
               <Table.Thead>
                 <Table.Tr>
@@ -185,7 +186,7 @@ function MembershipCard({
                 ))}
               </Table.Tbody>
             </Table>
-          </div>
+          </TableScroll>
         )}
         {canWrite && live && (
           <Group align="flex-end" wrap="wrap">

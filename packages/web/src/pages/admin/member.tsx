@@ -27,6 +27,7 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { ReceiptsTable } from '../../components/receipts-table';
 import { StatusBadge } from '../../components/status-badge';
+import { TableScroll } from '../../components/table-scroll';
 import { TierProgressView } from '../../components/tier-progress';
 import { api, qs } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
@@ -392,7 +393,7 @@ export function MemberPage() {
             )}
             {timeline.isSuccess && (
               <Tabs.Panel value="timeline" pt="sm">
-                <div className="table-scroll">
+                <TableScroll label={t('member.timeline')}>
                   <Table miw={560}>
                     <Table.Tbody>
                       {timeline.data.items.map((item, i) => (
@@ -405,7 +406,7 @@ export function MemberPage() {
                       ))}
                     </Table.Tbody>
                   </Table>
-                </div>
+                </TableScroll>
               </Tabs.Panel>
             )}
           </Tabs>

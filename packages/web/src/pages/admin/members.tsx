@@ -11,7 +11,9 @@ import { memberDisplayName } from '../../components/member-name';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { StatusBadge } from '../../components/status-badge';
+import { TableScroll } from '../../components/table-scroll';
 import { api, isApiError, qs } from '../../lib/api';
+import { useHasEndpoint } from '../../lib/api-paths';
 import { useFormat } from '../../lib/format';
 import { memberSearchParams } from '../../lib/member-search';
 import type { Member, Page } from '../../lib/types';
@@ -82,6 +84,11 @@ export function MembersPage() {
   const [debounced] = useDebouncedValue(search, 300);
   const [opened, { open, close }] = useDisclosure(false);
   const params = memberSearchParams(debounced);
+  // Every member's balances as CSV, streamed by the server (the same as `kopilka export balances`).
+  const canExportBalances =
+    useHasEndpoint('GET', '/v1/exports/balances.csv') === true &&
+    hasScope(me, 'members:read') &&
+    hasScope(me, 'ledger:read');
   const query = useQuery({
     queryKey: ['members', params],
     queryFn: ({ signal }) => api.get<Page<Member>>(`/v1/members${qs({ ...params, limit: 50 })}`, signal),
@@ -90,7 +97,16 @@ export function MembersPage() {
     <Stack>
       <PageHeader
         title={t('members.title')}
-        actions={hasScope(me, 'members:write') && <Button onClick={open}>{t('members.new')}</Button>}
+        actions={
+          <>
+            {canExportBalances && (
+              <Button component="a" href="/v1/exports/balances.csv" download="balances.csv" variant="light">
+                {t('members.exportBalances')}
+              </Button>
+            )}
+            {hasScope(me, 'members:write') && <Button onClick={open}>{t('members.new')}</Button>}
+          </>
+        }
       />
       <TextInput
         label={t('members.search')}
@@ -105,7 +121,7 @@ export function MembersPage() {
           page.items.length === 0 ? (
             <Text c="dimmed">{t('members.none')}</Text>
           ) : (
-            <div className="table-scroll">
+            <TableScroll label={t('members.title')}>
               <Table striped highlightOnHover verticalSpacing="xs" miw={600}>
                 <Table.Thead>
                   <Table.Tr>
@@ -134,7 +150,7 @@ export function MembersPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </div>
+            </TableScroll>
           )
         }
       </QueryState>

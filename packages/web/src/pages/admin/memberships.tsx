@@ -23,6 +23,7 @@ import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api, isApiError } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
 import { useFormat } from '../../lib/format';
@@ -260,7 +261,7 @@ export function MembershipPlansPage() {
             page.items.length === 0 ? (
               <Text c="dimmed">{t('plans.none')}</Text>
             ) : (
-              <div className="table-scroll">
+              <TableScroll label={t('plans.title')}>
                 <Table striped verticalSpacing="xs" miw={720}>
                   <Table.Thead>
                     <Table.Tr>
@@ -315,7 +316,7 @@ export function MembershipPlansPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </div>
+              </TableScroll>
             )
           }
         </QueryState>

@@ -20,6 +20,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { StatusBadge } from '../../components/status-badge';
+import { TableScroll } from '../../components/table-scroll';
 import { api } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import { newClientId } from '../../lib/ids';
@@ -124,7 +125,7 @@ export function ReceiptLinesTable({ receipt }: { receipt: Receipt }) {
   const f = useFormat();
   const { currency } = useCurrency();
   return (
-    <div className="table-scroll">
+    <TableScroll label={t('receipt.linesTitle')}>
       <Table striped verticalSpacing="xs" miw={820}>
         <Table.Thead>
           <Table.Tr>
@@ -168,7 +169,7 @@ export function ReceiptLinesTable({ receipt }: { receipt: Receipt }) {
           ))}
         </Table.Tbody>
       </Table>
-    </div>
+    </TableScroll>
   );
 }
 

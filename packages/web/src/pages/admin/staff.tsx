@@ -24,6 +24,7 @@ import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api } from '../../lib/api';
 import { useFormat } from '../../lib/format';
 import type { ApiKey, Page, StaffRole, StaffUser } from '../../lib/types';
@@ -89,7 +90,7 @@ function StaffUsers() {
     <Stack>
       <QueryState query={query}>
         {(page) => (
-          <div className="table-scroll">
+          <TableScroll label={t('staff.users')}>
             <Table striped verticalSpacing="xs" miw={680}>
               <Table.Thead>
                 <Table.Tr>
@@ -112,7 +113,7 @@ function StaffUsers() {
                 ))}
               </Table.Tbody>
             </Table>
-          </div>
+          </TableScroll>
         )}
       </QueryState>
       {canWrite && (
@@ -197,7 +198,7 @@ function ApiKeys() {
     <Stack>
       <QueryState query={query}>
         {(page) => (
-          <div className="table-scroll">
+          <TableScroll label={t('staff.keys')}>
             <Table striped verticalSpacing="xs" miw={680}>
               <Table.Thead>
                 <Table.Tr>
@@ -243,7 +244,7 @@ function ApiKeys() {
                 ))}
               </Table.Tbody>
             </Table>
-          </div>
+          </TableScroll>
         )}
       </QueryState>
       {revoke.isError && <ErrorAlert error={revoke.error} />}

@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { TableScroll } from '../../components/table-scroll';
 import { api, isApiError } from '../../lib/api';
 import { useHasEndpoint } from '../../lib/api-paths';
 import { useFormat } from '../../lib/format';
@@ -85,7 +86,7 @@ function TiersForm({ ladder }: { ladder: TierLadder }) {
             maw={320}
           />
         </Card>
-        <div className="table-scroll">
+        <TableScroll label={t('tiers.title')}>
           <Table verticalSpacing="xs" miw={680}>
             <Table.Thead>
               <Table.Tr>
@@ -157,7 +158,7 @@ function TiersForm({ ladder }: { ladder: TierLadder }) {
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </TableScroll>
         {rows.length === 0 && <Text c="dimmed">{t('tiers.none')}</Text>}
         {invalid && <Alert color="red">{t('tiers.invalid')}</Alert>}
         {save.isError && <ErrorAlert error={save.error} />}
