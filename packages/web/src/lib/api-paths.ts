@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api';
+import { api, isApiError } from './api';
+import type { Page } from './types';
 
 // Capabilities land one by one; the server's OpenAPI document says which endpoints exist, so the
 // console can hide a section instead of calling an endpoint that is not there yet.
@@ -25,4 +26,25 @@ export function useApiPaths() {
 export function useHasEndpoint(method: string, path: string): boolean | undefined {
   const paths = useApiPaths().data;
   return paths ? paths.has(`${method.toUpperCase()} ${path}`) : undefined;
+}
+
+/**
+ * A list from an endpoint that may not be on this server yet: asked for only once /openapi.json
+ * lists it; `missing` when it is absent (or answers 404), for the page to say so instead.
+ */
+export function useOptionalList<T>(
+  endpoint: string,
+  url: string,
+  queryKey: readonly unknown[],
+  refetchInterval?: (items: T[] | undefined) => number | false,
+) {
+  const available = useHasEndpoint('GET', endpoint);
+  const query = useQuery<Page<T>>({
+    queryKey,
+    queryFn: ({ signal }) => api.get<Page<T>>(url, signal),
+    enabled: available === true,
+    retry: false,
+    refetchInterval: (q) => refetchInterval?.(q.state.data?.items) ?? false,
+  });
+  return { query, missing: available === false || isApiError(query.error, 'not_found') };
 }

@@ -19,6 +19,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ErrorAlert } from '../../components/error-alert';
+import { OptionalDateTime } from '../../components/optional-date-time';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { api } from '../../lib/api';
@@ -117,20 +118,16 @@ function CampaignForm({ initial, campaignId }: { initial: CampaignFormValues; ca
                 />
               </SimpleGrid>
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput
-                  type="datetime-local"
+                <OptionalDateTime
                   label={t('campaigns.startsAt')}
-                  description={t('campaigns.emptyMeansAlways')}
                   value={v.startsAt}
-                  onChange={(e) => set('startsAt', e.currentTarget.value)}
+                  onChange={(x) => set('startsAt', x)}
                   error={err('startsAt')}
                 />
-                <TextInput
-                  type="datetime-local"
+                <OptionalDateTime
                   label={t('campaigns.endsAt')}
-                  description={t('campaigns.emptyMeansAlways')}
                   value={v.endsAt}
-                  onChange={(e) => set('endsAt', e.currentTarget.value)}
+                  onChange={(x) => set('endsAt', x)}
                   error={err('endsAt')}
                 />
               </SimpleGrid>

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
@@ -15,18 +14,18 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
 import { JobProgress } from '../../components/job-progress';
+import { OptionalDateTime } from '../../components/optional-date-time';
+import { OptionalList } from '../../components/optional-list';
 import { PageHeader } from '../../components/page-header';
-import { QueryState } from '../../components/query-state';
-import { TableScroll } from '../../components/table-scroll';
-import { api, isApiError } from '../../lib/api';
-import { useHasEndpoint } from '../../lib/api-paths';
+import { api } from '../../lib/api';
+import { useOptionalList } from '../../lib/api-paths';
 import {
   describePattern,
   emptySeriesForm,
@@ -38,7 +37,7 @@ import {
   toSeriesBody,
 } from '../../lib/coupon-series-form';
 import { useFormat } from '../../lib/format';
-import type { CouponSeries, CouponSeriesKind, Page } from '../../lib/types';
+import type { CouponSeries, CouponSeriesKind } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
 
 const KINDS: CouponSeriesKind[] = ['unique', 'shared', 'personal'];
@@ -150,20 +149,16 @@ function NewSeriesForm({ onClose }: { onClose: () => void }) {
           </SimpleGrid>
         )}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            type="datetime-local"
+          <OptionalDateTime
             label={t('coupons.startsAt')}
-            description={t('campaigns.emptyMeansAlways')}
             value={v.startsAt}
-            onChange={(e) => set('startsAt', e.currentTarget.value)}
+            onChange={(x) => set('startsAt', x)}
             error={err('startsAt')}
           />
-          <TextInput
-            type="datetime-local"
+          <OptionalDateTime
             label={t('coupons.endsAt')}
-            description={t('campaigns.emptyMeansAlways')}
             value={v.endsAt}
-            onChange={(e) => set('endsAt', e.currentTarget.value)}
+            onChange={(x) => set('endsAt', x)}
             error={err('endsAt')}
           />
           <NumberInput
@@ -220,16 +215,13 @@ export function CouponsPage() {
   const me = useMe().data;
   const canWrite = hasScope(me, 'campaigns:write');
   const [opened, { open, close }] = useDisclosure(false);
-  const available = useHasEndpoint('GET', '/v1/coupon-series');
-  const query = useQuery({
-    queryKey: SERIES_KEY,
-    queryFn: ({ signal }) => api.get<Page<CouponSeries>>('/v1/coupon-series?limit=200', signal),
-    enabled: available === true,
-    retry: false,
-    // Large series are generated in the background: watch them until they are ready.
-    refetchInterval: (q) => (q.state.data?.items.some((s) => s.status === 'generating') ? 1000 : false),
-  });
-  const missing = available === false || isApiError(query.error, 'not_found');
+  // Large series are generated in the background: watch them until they are ready.
+  const { query, missing } = useOptionalList<CouponSeries>(
+    '/v1/coupon-series',
+    '/v1/coupon-series?limit=200',
+    SERIES_KEY,
+    (items) => (items?.some((s) => s.status === 'generating') ? 1000 : false),
+  );
   const generating = query.data?.items.filter((s) => s.status === 'generating') ?? [];
   return (
     <Stack>
@@ -238,117 +230,109 @@ export function CouponsPage() {
         description={t('coupons.subtitle')}
         actions={canWrite && !missing && <Button onClick={open}>{t('coupons.new')}</Button>}
       />
-      {missing ? (
-        <Alert color="gray">{t('coupons.unavailable')}</Alert>
-      ) : (
-        <>
-          {generating.length > 0 && (
-            <Card withBorder>
-              <Stack gap="md">
-                <Title order={3} size="h5">
-                  {t('coupons.generatingTitle')}
-                </Title>
-                {generating.map((s) => (
-                  <JobProgress
-                    key={s.seriesId}
-                    label={t('coupons.generatingSeries', { name: s.name })}
-                    state={{ status: 'running', done: s.generatedCount, total: s.requestedCount }}
-                    unit={t('coupons.codesUnit')}
-                  />
-                ))}
-              </Stack>
-            </Card>
-          )}
-          <QueryState query={query}>
-            {(page) =>
-              page.items.length === 0 ? (
-                <Text c="dimmed">{t('coupons.none')}</Text>
-              ) : (
-                <TableScroll label={t('coupons.title')}>
-                  <Table striped verticalSpacing="xs" miw={760}>
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{t('coupons.name')}</Table.Th>
-                        <Table.Th>{t('coupons.kind')}</Table.Th>
-                        <Table.Th>{t('coupons.codes')}</Table.Th>
-                        <Table.Th>{t('common.status')}</Table.Th>
-                        <Table.Th>{t('coupons.redeemed')}</Table.Th>
-                        <Table.Th>{t('coupons.validity')}</Table.Th>
-                        <Table.Th>{t('coupons.download')}</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {page.items.map((s) => (
-                        <Table.Tr key={s.seriesId}>
-                          <Table.Td>
-                            <Text size="sm" fw={500}>
-                              {s.name}
-                            </Text>
-                            <Text size="xs" c="dimmed" ff="monospace">
-                              {s.seriesId}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td>
-                            {t(`coupons.kinds.${s.kind as CouponSeriesKind}`, { defaultValue: s.kind })}
-                          </Table.Td>
-                          <Table.Td className="nowrap">
-                            <Text size="sm" ff={s.kind === 'shared' ? 'monospace' : undefined}>
-                              {codesText(t, f, s)}
-                            </Text>
-                            {s.pattern && s.kind !== 'shared' && (
-                              <Text size="xs" c="dimmed" ff="monospace">
-                                {s.pattern}
-                              </Text>
-                            )}
-                          </Table.Td>
-                          <Table.Td>
-                            <Badge
-                              variant="filled"
-                              radius="sm"
-                              color={
-                                s.status === 'ready' ? 'teal.9' : s.status === 'failed' ? 'red.9' : 'yellow.4'
-                              }
-                              autoContrast
-                            >
-                              {s.status === 'generating'
-                                ? t('coupons.status.generatingPercent', {
-                                    percent: Math.floor(s.progress * 100),
-                                  })
-                                : t(`coupons.status.${s.status as 'ready'}`, { defaultValue: s.status })}
-                            </Badge>
-                          </Table.Td>
-                          <Table.Td>{f.number(s.redeemed)}</Table.Td>
-                          <Table.Td className="nowrap">
-                            {s.startsAt || s.endsAt
-                              ? `${f.date(s.startsAt)} – ${f.date(s.endsAt)}`
-                              : s.validDays
-                                ? t('coupons.validDaysShort', { count: s.validDays })
-                                : t('campaigns.always')}
-                          </Table.Td>
-                          <Table.Td>
-                            {s.status === 'ready' && s.generatedCount > 0 ? (
-                              <Anchor
-                                href={seriesCsvPath(s.seriesId)}
-                                download={`${s.seriesId}.csv`}
-                                size="sm"
-                                aria-label={t('coupons.downloadFor', { name: s.name })}
-                              >
-                                {t('coupons.csv')}
-                              </Anchor>
-                            ) : (
-                              '—'
-                            )}
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </TableScroll>
-              )
-            }
-          </QueryState>
-        </>
+      {generating.length > 0 && (
+        <Card withBorder>
+          <Stack gap="md">
+            <Title order={3} size="h5">
+              {t('coupons.generatingTitle')}
+            </Title>
+            {generating.map((s) => (
+              <JobProgress
+                key={s.seriesId}
+                label={t('coupons.generatingSeries', { name: s.name })}
+                state={{ status: 'running', done: s.generatedCount, total: s.requestedCount }}
+                unit={t('coupons.codesUnit')}
+              />
+            ))}
+          </Stack>
+        </Card>
       )}
+      <OptionalList
+        missing={missing}
+        unavailable={t('coupons.unavailable')}
+        query={query}
+        empty={t('coupons.none')}
+        label={t('coupons.title')}
+      >
+        {(items) => (
+          <Table striped verticalSpacing="xs" miw={760}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('coupons.name')}</Table.Th>
+                <Table.Th>{t('coupons.kind')}</Table.Th>
+                <Table.Th>{t('coupons.codes')}</Table.Th>
+                <Table.Th>{t('common.status')}</Table.Th>
+                <Table.Th>{t('coupons.redeemed')}</Table.Th>
+                <Table.Th>{t('coupons.validity')}</Table.Th>
+                <Table.Th>{t('coupons.download')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((s) => (
+                <Table.Tr key={s.seriesId}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {s.name}
+                    </Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {s.seriesId}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {t(`coupons.kinds.${s.kind as CouponSeriesKind}`, { defaultValue: s.kind })}
+                  </Table.Td>
+                  <Table.Td className="nowrap">
+                    <Text size="sm" ff={s.kind === 'shared' ? 'monospace' : undefined}>
+                      {codesText(t, f, s)}
+                    </Text>
+                    {s.pattern && s.kind !== 'shared' && (
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {s.pattern}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge
+                      variant="filled"
+                      radius="sm"
+                      color={s.status === 'ready' ? 'teal.9' : s.status === 'failed' ? 'red.9' : 'yellow.4'}
+                      autoContrast
+                    >
+                      {s.status === 'generating'
+                        ? t('coupons.status.generatingPercent', {
+                            percent: Math.floor(s.progress * 100),
+                          })
+                        : t(`coupons.status.${s.status as 'ready'}`, { defaultValue: s.status })}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{f.number(s.redeemed)}</Table.Td>
+                  <Table.Td className="nowrap">
+                    {s.startsAt || s.endsAt
+                      ? `${f.date(s.startsAt)} – ${f.date(s.endsAt)}`
+                      : s.validDays
+                        ? t('coupons.validDaysShort', { count: s.validDays })
+                        : t('campaigns.always')}
+                  </Table.Td>
+                  <Table.Td>
+                    {s.status === 'ready' && s.generatedCount > 0 ? (
+                      <Anchor
+                        href={seriesCsvPath(s.seriesId)}
+                        download={`${s.seriesId}.csv`}
+                        size="sm"
+                        aria-label={t('coupons.downloadFor', { name: s.name })}
+                      >
+                        {t('coupons.csv')}
+                      </Anchor>
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </OptionalList>
       <AppModal opened={opened} onClose={close} title={t('coupons.new')} size="lg">
         <NewSeriesForm onClose={close} />
       </AppModal>

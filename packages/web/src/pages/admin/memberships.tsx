@@ -1,5 +1,4 @@
 import {
-  Alert,
   Badge,
   Button,
   NumberInput,
@@ -15,17 +14,16 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppModal } from '../../components/app-modal';
 import { ErrorAlert } from '../../components/error-alert';
+import { OptionalList } from '../../components/optional-list';
 import { PageHeader } from '../../components/page-header';
-import { QueryState } from '../../components/query-state';
-import { TableScroll } from '../../components/table-scroll';
-import { api, isApiError } from '../../lib/api';
-import { useHasEndpoint } from '../../lib/api-paths';
+import { api } from '../../lib/api';
+import { useOptionalList } from '../../lib/api-paths';
 import { useFormat } from '../../lib/format';
 import {
   emptyPlanForm,
@@ -37,7 +35,7 @@ import {
   toPlanBody,
 } from '../../lib/plan-form';
 import { useCurrency } from '../../lib/queries';
-import type { MembershipPeriod, MembershipPlan, Page } from '../../lib/types';
+import type { MembershipPeriod, MembershipPlan } from '../../lib/types';
 import { hasScope, useMe } from '../../shell/staff-gate';
 
 export const PLANS_KEY = ['membership-plans'] as const;
@@ -234,14 +232,11 @@ export function MembershipPlansPage() {
   const canWrite = hasScope(me, 'program:write');
   const [opened, { open, close }] = useDisclosure(false);
   const [editing, setEditing] = useState<MembershipPlan | null>(null);
-  const available = useHasEndpoint('GET', '/v1/membership-plans');
-  const query = useQuery({
-    queryKey: PLANS_KEY,
-    queryFn: ({ signal }) => api.get<Page<MembershipPlan>>('/v1/membership-plans', signal),
-    enabled: available === true,
-    retry: false,
-  });
-  const missing = available === false || isApiError(query.error, 'not_found');
+  const { query, missing } = useOptionalList<MembershipPlan>(
+    '/v1/membership-plans',
+    '/v1/membership-plans',
+    PLANS_KEY,
+  );
   const openFor = (plan: MembershipPlan | null) => {
     setEditing(plan);
     open();
@@ -253,74 +248,64 @@ export function MembershipPlansPage() {
         description={t('plans.subtitle')}
         actions={canWrite && !missing && <Button onClick={() => openFor(null)}>{t('plans.new')}</Button>}
       />
-      {missing ? (
-        <Alert color="gray">{t('plans.unavailable')}</Alert>
-      ) : (
-        <QueryState query={query}>
-          {(page) =>
-            page.items.length === 0 ? (
-              <Text c="dimmed">{t('plans.none')}</Text>
-            ) : (
-              <TableScroll label={t('plans.title')}>
-                <Table striped verticalSpacing="xs" miw={720}>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('plans.name')}</Table.Th>
-                      <Table.Th>{t('plans.priceColumn')}</Table.Th>
-                      <Table.Th>{t('plans.trialDays')}</Table.Th>
-                      <Table.Th>{t('plans.benefits')}</Table.Th>
-                      <Table.Th>{t('common.status')}</Table.Th>
-                      {canWrite && <Table.Th>{t('common.actions')}</Table.Th>}
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {page.items.map((p) => (
-                      <Table.Tr key={p.planId}>
-                        <Table.Td>
-                          <Text size="sm" fw={500}>
-                            {p.name}
-                          </Text>
-                          <Text size="xs" c="dimmed" ff="monospace">
-                            {p.code}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td className="nowrap">
-                          {t(`plans.pricePer.${p.period}`, { price: f.money(p.priceMinor, currency) })}
-                        </Table.Td>
-                        <Table.Td>
-                          {p.trialDays > 0 ? t('plans.trialShort', { count: p.trialDays }) : '—'}
-                        </Table.Td>
-                        <Table.Td>{describePlanBenefits(t, p)}</Table.Td>
-                        <Table.Td>
-                          <Badge
-                            variant="filled"
-                            radius="sm"
-                            color={p.status === 'active' ? 'teal.9' : 'gray.7'}
-                          >
-                            {t(`plans.state.${p.status as 'active'}`, { defaultValue: p.status })}
-                          </Badge>
-                        </Table.Td>
-                        {canWrite && (
-                          <Table.Td>
-                            <Button
-                              size="xs"
-                              variant="light"
-                              onClick={() => openFor(p)}
-                              aria-label={t('plans.editFor', { name: p.name })}
-                            >
-                              {t('plans.edit')}
-                            </Button>
-                          </Table.Td>
-                        )}
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </TableScroll>
-            )
-          }
-        </QueryState>
-      )}
+      <OptionalList
+        missing={missing}
+        unavailable={t('plans.unavailable')}
+        query={query}
+        empty={t('plans.none')}
+        label={t('plans.title')}
+      >
+        {(items) => (
+          <Table striped verticalSpacing="xs" miw={720}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('plans.name')}</Table.Th>
+                <Table.Th>{t('plans.priceColumn')}</Table.Th>
+                <Table.Th>{t('plans.trialDays')}</Table.Th>
+                <Table.Th>{t('plans.benefits')}</Table.Th>
+                <Table.Th>{t('common.status')}</Table.Th>
+                {canWrite && <Table.Th>{t('common.actions')}</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((p) => (
+                <Table.Tr key={p.planId}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {p.name}
+                    </Text>
+                    <Text size="xs" c="dimmed" ff="monospace">
+                      {p.code}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td className="nowrap">
+                    {t(`plans.pricePer.${p.period}`, { price: f.money(p.priceMinor, currency) })}
+                  </Table.Td>
+                  <Table.Td>{p.trialDays > 0 ? t('plans.trialShort', { count: p.trialDays }) : '—'}</Table.Td>
+                  <Table.Td>{describePlanBenefits(t, p)}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="filled" radius="sm" color={p.status === 'active' ? 'teal.9' : 'gray.7'}>
+                      {t(`plans.state.${p.status as 'active'}`, { defaultValue: p.status })}
+                    </Badge>
+                  </Table.Td>
+                  {canWrite && (
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() => openFor(p)}
+                        aria-label={t('plans.editFor', { name: p.name })}
+                      >
+                        {t('plans.edit')}
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </OptionalList>
       <AppModal
         opened={opened}
         onClose={close}
