@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database';
+import { OneCallPGliteDialect } from './pglite-dialect';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -60,7 +61,7 @@ export async function createPglite(dataDir: string | null): Promise<DatabaseHand
   } else {
     pglite = await PGlite.create();
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new OneCallPGliteDialect(pglite) });
   return { db, engine: 'pglite', close: () => db.destroy() };
 }
 

@@ -1,12 +1,27 @@
-import { sql } from 'kysely';
 import { requestHash } from './crypto';
 import type { Trx } from './db';
 import { AppError } from './errors';
 import { newId } from './ids';
+import { sqlStatement } from './sql-statement';
+import { json, WriteBatch } from './write-batch';
 
 export type StoredResponse<T> = { status: number; body: T };
 
 export type IdempotentResult<T> = StoredResponse<T> & { replayed: boolean; operationId: string };
+
+// Every keyed write starts and ends here: hand-written statements, no query builder (ADR 0006).
+const CLAIM = sqlStatement<{ id: string }>(
+  `insert into operation (id, tenant_id, scope, key, request_hash, response_status, response_body)
+   values ($1, $2, $3, $4, $5, null, null) on conflict (tenant_id, scope, key) do nothing returning id`,
+);
+const FIND = sqlStatement<{
+  id: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: unknown;
+}>(
+  'select id, request_hash, response_status, response_body from operation where tenant_id = $1 and scope = $2 and key = $3',
+);
 
 /**
  * Exactly-once execution of a client-retryable write, inside the caller's transaction.
@@ -17,37 +32,23 @@ export type IdempotentResult<T> = StoredResponse<T> & { replayed: boolean; opera
  * in flight waits for it); if it rolls back, our insert wins and we do the work. Only successful
  * outcomes are stored: a business failure throws, the transaction rolls back, and the key is free
  * for a corrected retry (contract: only 2xx responses are stored).
+ *
+ * With `batch`, the response is stored with the work's queued writes, all in one statement; the
+ * batch is flushed here, after `work` returns.
  */
 export async function runIdempotent<T>(
   trx: Trx,
   op: { tenantId: string; scope: string; key: string; request: unknown },
   work: (operationId: string) => Promise<StoredResponse<T>>,
+  batch?: WriteBatch,
 ): Promise<IdempotentResult<T>> {
   const hash = requestHash(op.request);
   const id = newId('op');
-  const inserted = await trx
-    .insertInto('operation')
-    .values({
-      id,
-      tenant_id: op.tenantId,
-      scope: op.scope,
-      key: op.key,
-      request_hash: hash,
-      response_status: null,
-      response_body: null,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'scope', 'key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const inserted = await CLAIM.first(trx, [id, op.tenantId, op.scope, op.key, hash]);
 
   if (!inserted) {
-    const existing = await trx
-      .selectFrom('operation')
-      .select(['id', 'request_hash', 'response_status', 'response_body'])
-      .where('tenant_id', '=', op.tenantId)
-      .where('scope', '=', op.scope)
-      .where('key', '=', op.key)
-      .executeTakeFirstOrThrow();
+    const existing = await FIND.first(trx, [op.tenantId, op.scope, op.key]);
+    if (!existing) throw new Error(`operation ${op.scope}/${op.key} vanished after a key conflict`);
     if (existing.request_hash !== hash) {
       throw new AppError(
         'idempotency_key_reused',
@@ -70,11 +71,12 @@ export async function runIdempotent<T>(
   }
 
   const result = await work(id);
-  await trx
-    .updateTable('operation')
-    .set({ response_status: result.status, response_body: sql`${JSON.stringify(result.body)}::jsonb` })
-    .where('id', '=', id)
-    .execute();
+  const writes = batch ?? new WriteBatch();
+  writes.write(
+    (p) =>
+      `update operation set response_status = ${p(result.status)}, response_body = ${p(json(result.body))} where id = ${p(id)}`,
+  );
+  await writes.flush(trx);
   return { ...result, replayed: false, operationId: id };
 }
 

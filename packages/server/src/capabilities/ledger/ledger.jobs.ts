@@ -1,12 +1,26 @@
-import { planActivation, planExpiry } from '@kopilka/domain/ledger';
+import { computeAccountDeltas, planActivation, planExpiry } from '@kopilka/domain/ledger';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db';
 import { inTransaction } from '../../platform/db';
+import { newId } from '../../platform/ids';
 import type { JobDefinition } from '../../platform/jobs';
+import * as repo from './ledger.repository';
 import { createInternalOperation } from './ledger.service';
-import { applyPlan, openWallet } from './wallet.service';
+import {
+  type ExpiryWrites,
+  findMembersWithDueLots,
+  lockWallets,
+  selectDueLots,
+  type WalletKey,
+  writeExpiry,
+} from './lot-expiry.repository';
+import { applyPlan, openWallet, rowToLot } from './wallet.service';
 
 const MEMBERS_PER_BATCH = 200;
+// Expiry is set-based: a batch of this many members costs five statements, not ~10 per member.
+// Each batch is one transaction holding those members' account locks for its duration (tens of
+// milliseconds), so a purchase of one of them waits at most that long.
+const EXPIRY_MEMBERS_PER_BATCH = 1000;
 export const EXPIRY_WARNING_DAYS = 7;
 
 type DueRow = { tenant_id: string; member_id: string; currency: string; lot_ids: string[] };
@@ -92,22 +106,119 @@ export const activatePendingLotsJob: JobDefinition = {
   }),
 };
 
+const unexpected = (bucket: string): never => {
+  throw new Error(`expiry planned a posting from '${bucket}'`);
+};
+
+const walletKey = (w: WalletKey) => `${w.tenant_id}/${w.member_id}/${w.currency}`;
+
+/**
+ * One expiry batch, in the caller's transaction: lock the members' accounts, read their due lots
+ * (after the lock, so whatever a purchase left is what expires), let the domain plan each member's
+ * expiry, and write every member's operation, postings, lot changes, balance and history entry in
+ * one statement. Returns the lots expired and the members whose due lots produced no change.
+ */
+async function expireBatch(
+  trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
+  wallets: readonly WalletKey[],
+  at: Date,
+): Promise<{ lots: number; unchanged: WalletKey[] }> {
+  const accounts = await lockWallets(trx, wallets);
+  const lots = await selectDueLots(trx, wallets, at);
+  const lotsByWallet = new Map<string, typeof lots>();
+  for (const lot of lots) {
+    const key = walletKey(lot);
+    const list = lotsByWallet.get(key);
+    if (list) list.push(lot);
+    else lotsByWallet.set(key, [lot]);
+  }
+  const accountsByWallet = new Map<
+    string,
+    { available?: (typeof accounts)[number]; pending?: (typeof accounts)[number] }
+  >();
+  for (const a of accounts) {
+    const entry = accountsByWallet.get(walletKey(a)) ?? {};
+    if (a.kind === 'available' || a.kind === 'pending') entry[a.kind] = a;
+    accountsByWallet.set(walletKey(a), entry);
+  }
+  const expiredAccounts = new Map<string, string>();
+  const writes: ExpiryWrites = { operations: [], lotChanges: [], postings: [], balances: [], entries: [] };
+  const unchanged: WalletKey[] = [];
+  for (const wallet of wallets) {
+    const key = walletKey(wallet);
+    const due = lotsByWallet.get(key) ?? [];
+    const { available, pending } = accountsByWallet.get(key) ?? {};
+    // Only the due lots take part: the plan of each is independent of the member's other lots.
+    const plan = planExpiry(
+      { lots: due.map((l) => rowToLot({ ...l, operation_id: '', receipt_id: null })), debt: 0 },
+      at,
+    );
+    if (plan.postings.length === 0 || !available || !pending) {
+      unchanged.push(wallet);
+      continue;
+    }
+    const programKey = `${wallet.tenant_id}/${wallet.currency}`;
+    let expiredId = expiredAccounts.get(programKey);
+    if (!expiredId) {
+      expiredId = (await repo.findProgramAccounts(trx, wallet.tenant_id, wallet.currency)).get('expired');
+      if (!expiredId) throw new Error(`program account 'expired' missing for ${programKey}`);
+      expiredAccounts.set(programKey, expiredId);
+    }
+    const operationId = newId('op');
+    writes.operations.push({ id: operationId, tenantId: wallet.tenant_id });
+    writes.lotChanges.push(...plan.lotChanges);
+    for (const p of plan.postings) {
+      writes.postings.push({
+        tenantId: wallet.tenant_id,
+        operationId,
+        currency: wallet.currency,
+        // Only lots in the available bucket are due (pending ones are activated first).
+        from: p.from === 'available' ? available.id : unexpected(p.from),
+        to: expiredId,
+        points: p.points,
+        lotId: p.lotId!,
+        memberId: wallet.member_id,
+      });
+    }
+    const delta = computeAccountDeltas(plan.postings).get('available') ?? 0;
+    const balance = available.balance + delta;
+    writes.balances.push({ accountId: available.id, balance });
+    writes.entries.push({
+      tenantId: wallet.tenant_id,
+      memberId: wallet.member_id,
+      currency: wallet.currency,
+      operationId,
+      points: delta,
+      balanceAfter: balance,
+      pendingAfter: pending.balance,
+    });
+  }
+  if (writes.operations.length > 0) await writeExpiry(trx, writes, at);
+  return { lots: writes.lotChanges.length, unchanged };
+}
+
+/** Expires every lot due at `at`, batch by batch; returns the number of lots expired. */
+export async function expireDueLots(db: Db, at: Date, membersPerBatch = EXPIRY_MEMBERS_PER_BATCH) {
+  let processed = 0;
+  // Members whose due lots produced no change (another node took them meanwhile) are skipped for
+  // the rest of the run so the loop always ends; everyone else's due lots are gone once a batch commits.
+  const skip = new Set<string>();
+  for (;;) {
+    // Pending lots are activated first (the job before this one); the condition matches the
+    // partial index, so each batch and each idle tick is an index range scan.
+    const due = await findMembersWithDueLots(db, at, membersPerBatch, [...skip]);
+    if (due.length === 0) return processed;
+    const r = await inTransaction(db, (trx) => expireBatch(trx, due, at));
+    processed += r.lots;
+    for (const w of r.unchanged) skip.add(walletKey(w));
+  }
+}
+
 export const expireLotsJob: JobDefinition = {
   id: 'ledger.expire',
   description:
     'Points past their expiry leave the member (available -> expired); only what remains of each lot expires.',
-  run: async ({ db, at }) => ({
-    processed: await runLotBatches(
-      db,
-      // Pending lots are activated first (the job before this one); matching the partial index keeps
-      // each tick an index range scan instead of a scan of every lot.
-      (limit, exclude) =>
-        dueQuery(db, sql`remaining > 0 and bucket = 'available' and expires_at <= ${at}`, limit, exclude),
-      'job:expire',
-      planExpiry,
-      at,
-    ),
-  }),
+  run: async ({ db, at }) => ({ processed: await expireDueLots(db, at) }),
 };
 
 // One `points.expiring` event per member and expiry instant, EXPIRY_WARNING_DAYS ahead; the

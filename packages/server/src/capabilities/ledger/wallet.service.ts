@@ -8,8 +8,16 @@ import {
   PROGRAM_ACCOUNTS,
 } from '@kopilka/domain/ledger';
 import type { DbOrTrx, Trx } from '../../platform/db';
+import { WriteBatch } from '../../platform/write-batch';
 import * as repo from './ledger.repository';
 import type { LotRow } from './ledger.table';
+import {
+  queueAccountBalance,
+  queueHoldDelete,
+  queueLotActivations,
+  queueLotChanges,
+  queueLotInserts,
+} from './ledger-writes';
 import * as transferRepo from './wallet-transfer.repository';
 
 export const POINTS = 'points';
@@ -36,6 +44,8 @@ export type PlanContext = {
   reason?: string | null;
   /** history kind override (e.g. 'refund_return' instead of 'return_spend') */
   entryKind?: string;
+  /** Queue the writes into the caller's batch (which it flushes) instead of sending them now. */
+  batch?: WriteBatch;
 };
 
 const programAccountCache = new Map<string, Map<string, string>>();
@@ -204,8 +214,10 @@ export async function applyPlan(
   const { tenantId, memberId, currency } = wallet.ref;
   const next = applyLedgerPlan(wallet.state, plan);
 
-  await repo.insertLots(
-    trx,
+  // Every write of the plan goes out as one statement (or with the caller's batch).
+  const batch = ctx.batch ?? new WriteBatch();
+  queueLotInserts(
+    batch,
     plan.newLots.map((lot) => ({
       id: lot.lotId,
       tenant_id: tenantId,
@@ -223,13 +235,13 @@ export async function applyPlan(
   );
   // New lots were inserted with their final remaining; only pre-existing lots get deltas.
   const newLotIds = new Set(plan.newLots.map((l) => l.lotId));
-  await repo.changeLotRemaining(
-    trx,
+  queueLotChanges(
+    batch,
     plan.lotChanges.filter((c) => !newLotIds.has(c.lotId)),
   );
-  await repo.markLotsActivated(trx, plan.activatedLotIds);
-  await repo.insertPostings(
-    trx,
+  queueLotActivations(batch, plan.activatedLotIds);
+  batch.insert(
+    'posting',
     plan.postings.map((p) => ({
       tenant_id: tenantId,
       operation_id: ctx.operationId,
@@ -250,10 +262,10 @@ export async function applyPlan(
     pending: wallet.balances.pending + pendingDelta,
   };
   if (availableDelta !== 0 || plan.debtDelta !== 0) {
-    await repo.setAccountBalance(trx, wallet.accountIds.available, balances.available, next.debt);
+    queueAccountBalance(batch, wallet.accountIds.available, balances.available, next.debt);
   }
-  if (pendingDelta !== 0) await repo.setAccountBalance(trx, wallet.accountIds.pending, balances.pending);
-  if (plan.consumedHoldId) await repo.deleteHold(trx, plan.consumedHoldId);
+  if (pendingDelta !== 0) queueAccountBalance(batch, wallet.accountIds.pending, balances.pending);
+  if (plan.consumedHoldId) queueHoldDelete(batch, plan.consumedHoldId);
 
   const kind = ctx.entryKind ?? plan.kind;
   const entries: { bucket: string; points: number }[] = [];
@@ -264,8 +276,8 @@ export async function applyPlan(
     if (availableDelta !== 0) entries.push({ bucket: 'available', points: availableDelta });
     if (pendingDelta !== 0) entries.push({ bucket: 'pending', points: pendingDelta });
   }
-  await repo.insertEntries(
-    trx,
+  batch.insert(
+    'ledger_entry',
     entries.map((e) => ({
       tenant_id: tenantId,
       member_id: memberId,
@@ -281,6 +293,7 @@ export async function applyPlan(
       at: ctx.now,
     })),
   );
+  if (!ctx.batch) await batch.flush(trx);
 
   const lotReceipts = new Map(wallet.lotReceipts);
   for (const lot of plan.newLots) lotReceipts.set(lot.lotId, ctx.receiptId ?? null);

@@ -74,6 +74,26 @@ function assertValidPlan(terms: MembershipPlanTerms): void {
   }
 }
 
+// Most programs sell no memberships, yet every receipt asks for the member's membership. Whether
+// a tenant has any plan at all is kept for a short while, like the tier ladder, so receipts of such
+// programs skip that query. Creating a plan on this node drops the entry at once; other nodes see
+// it within CACHE_MS (a member can only subscribe to a plan after it exists).
+const CACHE_MS = 2_000;
+const hasPlansCache = new Map<string, { until: number; hasPlans: boolean }>();
+
+export async function tenantHasPlans(db: DbOrTrx, tenantId: string): Promise<boolean> {
+  const hit = hasPlansCache.get(tenantId);
+  if (hit && hit.until > Date.now()) return hit.hasPlans;
+  const row = await db
+    .selectFrom('membership_plan')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .limit(1)
+    .executeTakeFirst();
+  hasPlansCache.set(tenantId, { until: Date.now() + CACHE_MS, hasPlans: row !== undefined });
+  return row !== undefined;
+}
+
 export async function createPlan(
   db: DbOrTrx,
   principal: Principal,
@@ -95,6 +115,7 @@ export async function createPlan(
   };
   assertValidPlan(terms);
   const id = newId('pln');
+  hasPlansCache.delete(principal.tenantId);
   try {
     const row = await db
       .insertInto('membership_plan')

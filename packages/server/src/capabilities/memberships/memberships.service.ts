@@ -13,7 +13,7 @@ import { accrueToWallet } from '../ledger/ledger.service';
 import { openWallet, POINTS } from '../ledger/wallet.service';
 import { getMemberOrThrow } from '../members/members.service';
 import { getProgramAt } from '../program/program.service';
-import { auditCtx, type Ctx, getPlanRowOrThrow } from './membership-plans.service';
+import { auditCtx, type Ctx, getPlanRowOrThrow, tenantHasPlans } from './membership-plans.service';
 import type { CancelInput, MembershipView, RenewalInput, SubscribeInput } from './memberships.schemas';
 import type { MembershipPaymentRow, MembershipRow } from './memberships.table';
 
@@ -40,6 +40,7 @@ export async function findMembershipBenefits(
   memberId: string,
   at: Date,
 ): Promise<MembershipBenefits | null> {
+  if (!(await tenantHasPlans(db, tenantId))) return null;
   const row = await db
     .selectFrom('membership as m')
     .innerJoin('membership_plan as p', (j) =>

@@ -15,8 +15,10 @@ export type ProgramVersion = { version: number; effectiveFrom: Date; program: Pr
 
 // Versions change rarely and are read on every receipt: keep them per tenant for a short while.
 // A PATCH on this node drops the entry at once; other nodes see it within CACHE_MS.
+// A program never saved runs on defaults built from the tenant row; they are cached with the
+// versions (one fewer query per receipt for such tenants).
 const CACHE_MS = 2_000;
-const cache = new Map<string, { until: number; versions: ProgramVersion[] }>();
+const cache = new Map<string, { until: number; versions: ProgramVersion[]; defaults?: Program }>();
 
 async function loadVersions(db: DbOrTrx, tenantId: string): Promise<ProgramVersion[]> {
   const hit = cache.get(tenantId);
@@ -38,12 +40,19 @@ async function loadVersions(db: DbOrTrx, tenantId: string): Promise<ProgramVersi
 }
 
 async function tenantDefaults(db: DbOrTrx, tenantId: string): Promise<Program> {
+  const hit = cache.get(tenantId);
+  if (hit?.defaults && hit.until > Date.now()) return hit.defaults;
   const tenant = await db
     .selectFrom('tenant')
     .select(['name', 'timezone'])
     .where('id', '=', tenantId)
     .executeTakeFirst();
-  return { ...defaultProgram(), ...(tenant ? { name: tenant.name, timezone: tenant.timezone } : {}) };
+  const defaults = {
+    ...defaultProgram(),
+    ...(tenant ? { name: tenant.name, timezone: tenant.timezone } : {}),
+  };
+  if (hit && hit.until > Date.now()) hit.defaults = defaults;
+  return defaults;
 }
 
 /** The program as it stands now (version 0 = defaults, never saved). */

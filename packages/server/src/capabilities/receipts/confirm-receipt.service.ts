@@ -1,11 +1,11 @@
 import { computeSpendablePoints } from '@kopilka/domain/ledger';
 import { checkSpend, type ReceiptCalculation } from '@kopilka/domain/receipts';
-import { sql } from 'kysely';
 import type { Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
+import { json, WriteBatch } from '../../platform/write-batch';
 import { recordCampaignUsage } from '../campaigns/campaigns.service';
-import { emitEvent } from '../events/events.service';
+import { queueEvent } from '../events/events.service';
 import {
   accrueToWallet,
   releaseReceiptHolds,
@@ -30,6 +30,10 @@ export const CONFIRM_SCOPE = 'receipt.confirm';
  * POST /v1/receipts/confirm. Exactly once per receiptId: the operation row makes a concurrent
  * replay wait for the first and answer with its stored response. Inside, the member's accounts are
  * locked before the spend is checked, so concurrent receipts of one member cannot overdraw.
+ *
+ * Reads and counted limits go to the database as they happen; the writes that depend on nothing
+ * read afterwards (lots, postings, balances, history, the receipt and its lines, the outbox event,
+ * the stored response) are queued in one batch and sent as a single statement (ADR 0006).
  */
 export async function confirmReceipt(
   trx: Trx,
@@ -37,6 +41,7 @@ export async function confirmReceipt(
   body: ReceiptBodyInput,
   now: Date,
 ): Promise<{ status: number; body: ReceiptViewType; replayed: boolean }> {
+  const batch = new WriteBatch();
   const result = await runIdempotent<ReceiptViewType>(
     trx,
     { tenantId, scope: CONFIRM_SCOPE, key: body.receiptId, request: body },
@@ -117,7 +122,7 @@ export async function confirmReceipt(
         );
       }
 
-      const ctx = { operationId, now, receiptId: body.receiptId };
+      const ctx = { operationId, now, receiptId: body.receiptId, batch };
       let allocation: { lotId: string; points: number }[] = [];
       let earnLotId: string | null = null;
       if (wallet && calc.totals.pointsSpent > 0) {
@@ -154,7 +159,7 @@ export async function confirmReceipt(
         balance: balance ? { available: balance.available, pending: balance.pending } : null,
         earns: Boolean(member?.canEarn),
       });
-      await insertReceipt(trx, {
+      queueReceipt(batch, {
         tenantId,
         body,
         calc,
@@ -168,16 +173,20 @@ export async function confirmReceipt(
         operationId,
       });
       if (memberId) {
-        await onReceiptConfirmed(trx, {
-          tenantId,
-          memberId,
-          receiptId: body.receiptId,
-          payableMinor: calc.totals.payableMinor,
-          occurredAt,
-          now,
-        });
+        await onReceiptConfirmed(
+          trx,
+          {
+            tenantId,
+            memberId,
+            receiptId: body.receiptId,
+            payableMinor: calc.totals.payableMinor,
+            occurredAt,
+            now,
+          },
+          batch,
+        );
       }
-      await emitEvent(trx, {
+      queueEvent(batch, {
         tenantId,
         type: 'receipt.confirmed',
         memberId,
@@ -192,12 +201,13 @@ export async function confirmReceipt(
       });
       return { status: 201, body: view };
     },
+    batch,
   );
   return { status: result.status, body: result.body, replayed: result.replayed };
 }
 
-async function insertReceipt(
-  trx: Trx,
+function queueReceipt(
+  batch: WriteBatch,
   r: {
     tenantId: string;
     body: ReceiptBodyInput;
@@ -211,12 +221,10 @@ async function insertReceipt(
     allocation: { lotId: string; points: number }[];
     operationId: string;
   },
-): Promise<void> {
+): void {
   const t = r.calc.totals;
-  const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-  await trx
-    .insertInto('receipt')
-    .values({
+  batch.insert('receipt', [
+    {
       tenant_id: r.tenantId,
       id: r.body.receiptId,
       member_id: r.memberId,
@@ -240,27 +248,25 @@ async function insertReceipt(
       coupons: json(r.view.coupons),
       earn: json(r.view.earn),
       operation_id: r.operationId,
-    })
-    .execute();
-  await trx
-    .insertInto('receipt_line')
-    .values(
-      r.calc.lines.map((l, i) => ({
-        tenant_id: r.tenantId,
-        receipt_id: r.body.receiptId,
-        line_no: i,
-        line_id: l.lineId,
-        sku: l.sku,
-        category: l.category,
-        quantity_milli: l.quantityMilli,
-        amount_minor: l.amountMinor,
-        discount_minor: l.discountMinor,
-        discount_percent: l.discountPercent,
-        points_spent: l.pointsSpent,
-        points_spent_minor: l.pointsSpentMinor,
-        payable_minor: l.payableMinor,
-        points_earned: r.earnLotId ? l.pointsEarned : 0,
-      })),
-    )
-    .execute();
+    },
+  ]);
+  batch.insert(
+    'receipt_line',
+    r.calc.lines.map((l, i) => ({
+      tenant_id: r.tenantId,
+      receipt_id: r.body.receiptId,
+      line_no: i,
+      line_id: l.lineId,
+      sku: l.sku,
+      category: l.category,
+      quantity_milli: l.quantityMilli,
+      amount_minor: l.amountMinor,
+      discount_minor: l.discountMinor,
+      discount_percent: l.discountPercent,
+      points_spent: l.pointsSpent,
+      points_spent_minor: l.pointsSpentMinor,
+      payable_minor: l.payableMinor,
+      points_earned: r.earnLotId ? l.pointsEarned : 0,
+    })),
+  );
 }

@@ -20,6 +20,7 @@ import type { DbOrTrx, Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Principal } from '../../platform/principal';
 import { decodeCursor, encodeCursor } from '../../platform/schemas';
+import type { WriteBatch } from '../../platform/write-batch';
 import { type AuditActor, actorOf, recordAudit } from '../audit/audit.service';
 import { emitEvent } from '../events/events.service';
 import { findMembershipBenefits } from '../memberships/memberships.service';
@@ -257,10 +258,13 @@ export async function onReceiptConfirmed(
     occurredAt: Date;
     now: Date;
   },
+  pending?: WriteBatch,
 ): Promise<void> {
   const { tenantId, memberId, now } = input;
   const ladder = await findLadder(trx, tenantId);
   if (!ladder) return;
+  // The metric below counts this receipt: the confirm's queued writes must be in the database first.
+  await pending?.flush(trx);
   await accrueStatusPoints(trx, ladder, input);
   const row = await repo.lockMemberTierRow(trx, tenantId, memberId);
   // Already at the top: nothing to compute on the hot path.
