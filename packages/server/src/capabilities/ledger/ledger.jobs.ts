@@ -149,10 +149,7 @@ async function expireBatch(
     const due = lotsByWallet.get(key) ?? [];
     const { available, pending } = accountsByWallet.get(key) ?? {};
     // Only the due lots take part: the plan of each is independent of the member's other lots.
-    const plan = planExpiry(
-      { lots: due.map((l) => rowToLot({ ...l, operation_id: '', receipt_id: null })), debt: 0 },
-      at,
-    );
+    const plan = planExpiry({ lots: due.map((l) => rowToLot(l)), debt: 0 }, at);
     if (plan.postings.length === 0 || !available || !pending) {
       unchanged.push(wallet);
       continue;

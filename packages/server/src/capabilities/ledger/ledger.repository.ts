@@ -1,7 +1,8 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { newId } from '../../platform/ids';
+import { sqlStatement } from '../../platform/sql-statement';
 import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 
 export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
@@ -53,17 +54,20 @@ export async function ensureProgramAccounts(
 // The member's accounts are the lock that serializes all of one member's ledger work. Always taken
 // in (tenant, member, currency, kind) order, and for several members in member-id order, so two
 // operations can never wait on each other in a cycle.
+// Every purchase takes this lock: plain SQL text rather than the query builder (ADR 0006).
+const LOCK_MEMBER_ACCOUNTS = sqlStatement<{
+  id: string;
+  kind: string;
+  balance: number;
+  debt: number;
+  forwarded_to: string | null;
+}>(
+  `select id, kind, balance, debt, forwarded_to from account
+   where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
+);
+
 export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: string, currency: string) {
-  const select = () =>
-    trx
-      .selectFrom('account')
-      .select(['id', 'kind', 'balance', 'debt', 'forwarded_to'])
-      .where('tenant_id', '=', tenantId)
-      .where('member_id', '=', memberId)
-      .where('currency', '=', currency)
-      .orderBy('kind')
-      .forUpdate()
-      .execute();
+  const select = () => LOCK_MEMBER_ACCOUNTS.rows(trx, [tenantId, memberId, currency]);
   let rows = await select();
   if (rows.length < MEMBER_ACCOUNT_KINDS.length) {
     await trx
@@ -121,6 +125,47 @@ export function selectLots(
         : eb('remaining', '>', 0),
     )
     .execute();
+}
+
+export type WalletLotRow = Pick<
+  Selectable<LotTable>,
+  'id' | 'bucket' | 'amount' | 'remaining' | 'activates_at' | 'expires_at' | 'created_at' | 'receipt_id'
+>;
+export type WalletHoldRow = { id: string; lots: unknown; expires_at: Date; receipt_id: string | null };
+
+// A wallet's open lots (and `extraLotIds`) and live holds in one round trip, read after its
+// accounts are locked. Two texts, so that without extra lots the partial index on open lots serves.
+const WALLET_ROWS = (withExtraLots: boolean) =>
+  sqlStatement<
+    WalletLotRow & { row_kind: 'lot' | 'hold'; hold_lots: unknown }
+  >(`select 'lot' as row_kind, id, bucket, amount, remaining, activates_at, expires_at, created_at, receipt_id, null::jsonb as hold_lots
+     from lot where tenant_id = $1 and member_id = $2 and currency = $3
+       and ${withExtraLots ? '(remaining > 0 or id = any($5::text[]))' : 'remaining > 0'}
+     union all
+     select 'hold', id, null, points, null, null, expires_at, null, receipt_id, lots
+     from points_hold where tenant_id = $1 and member_id = $2 and currency = $3 and expires_at > $4`);
+const WALLET_ROWS_OPEN = WALLET_ROWS(false);
+const WALLET_ROWS_WITH_EXTRA = WALLET_ROWS(true);
+
+export async function selectWalletRows(
+  trx: Trx,
+  tenantId: string,
+  memberId: string,
+  currency: string,
+  extraLotIds: readonly string[],
+  now: Date,
+): Promise<{ lots: WalletLotRow[]; holds: WalletHoldRow[] }> {
+  const rows =
+    extraLotIds.length > 0
+      ? await WALLET_ROWS_WITH_EXTRA.rows(trx, [tenantId, memberId, currency, now, extraLotIds])
+      : await WALLET_ROWS_OPEN.rows(trx, [tenantId, memberId, currency, now]);
+  const lots: WalletLotRow[] = [];
+  const holds: WalletHoldRow[] = [];
+  for (const r of rows) {
+    if (r.row_kind === 'lot') lots.push(r);
+    else holds.push({ id: r.id, lots: r.hold_lots, expires_at: r.expires_at!, receipt_id: r.receipt_id });
+  }
+  return { lots, holds };
 }
 
 export function selectHolds(db: DbOrTrx, tenantId: string, memberId: string, currency: string, now: Date) {

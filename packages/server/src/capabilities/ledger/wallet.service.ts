@@ -70,7 +70,9 @@ async function programAccountsFor(
   return repo.ensureProgramAccounts(trx, tenantId, currency, PROGRAM_ACCOUNTS);
 }
 
-export function rowToLot(row: LotRow): Lot {
+export function rowToLot(
+  row: Pick<LotRow, 'id' | 'amount' | 'remaining' | 'bucket' | 'activates_at' | 'expires_at' | 'created_at'>,
+): Lot {
   return {
     lotId: row.id,
     amount: row.amount,
@@ -134,10 +136,14 @@ async function loadWallet(
   opts: { now: Date; extraLotIds?: readonly string[] },
 ): Promise<Wallet> {
   const programAccounts = await programAccountsFor(trx, ref.tenantId, ref.currency);
-  const [lotRows, holdRows] = await Promise.all([
-    repo.selectLots(trx, ref.tenantId, ref.memberId, ref.currency, opts.extraLotIds ?? []),
-    repo.selectHolds(trx, ref.tenantId, ref.memberId, ref.currency, opts.now),
-  ]);
+  const { lots: lotRows, holds: holdRows } = await repo.selectWalletRows(
+    trx,
+    ref.tenantId,
+    ref.memberId,
+    ref.currency,
+    opts.extraLotIds ?? [],
+    opts.now,
+  );
   const holds: Hold[] = holdRows.map((h) => ({
     holdId: h.id,
     expiresAt: h.expires_at,

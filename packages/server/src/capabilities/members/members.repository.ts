@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../../platform/database';
 import type { DbOrTrx } from '../../platform/db';
+import { sqlStatement } from '../../platform/sql-statement';
 import { escapeLike } from './identifiers';
 import type { MemberStatus } from './members.table';
 
@@ -59,6 +60,16 @@ export function findMemberById(db: DbOrTrx, tenantId: string, memberId: string) 
     .where('member.tenant_id', '=', tenantId)
     .where('member.id', '=', memberId)
     .executeTakeFirst();
+}
+
+// What a till's member reference needs on every receipt: the status and, for a merged duplicate,
+// the survivor. Plain SQL text, not the full member row (ADR 0006).
+const MEMBER_REF = sqlStatement<{ id: string; status: MemberStatus; merged_into: string | null }>(
+  'select id, status, merged_into from member where tenant_id = $1 and id = $2',
+);
+
+export function findMemberRef(db: DbOrTrx, tenantId: string, memberId: string) {
+  return MEMBER_REF.first(db, [tenantId, memberId]);
 }
 
 export function lockMember(db: DbOrTrx, tenantId: string, memberId: string) {

@@ -471,9 +471,9 @@ export async function resolveMemberRef(
   now: Date,
 ): Promise<ResolvedMember> {
   if ('memberId' in ref) {
-    let m = await repo.findMemberById(db, tenantId, ref.memberId);
+    let m = await repo.findMemberRef(db, tenantId, ref.memberId);
     // A till may still hold a merged duplicate's id (offline, cached): it gets the survivor.
-    if (m?.status === 'merged' && m.merged_into) m = await repo.findMemberById(db, tenantId, m.merged_into);
+    if (m?.status === 'merged' && m.merged_into) m = await repo.findMemberRef(db, tenantId, m.merged_into);
     if (!m) throw memberNotFound(ref.memberId);
     return { memberId: m.id, status: m.status, identifiedBy: 'memberId' };
   }
@@ -486,7 +486,7 @@ export async function resolveMemberRef(
         `Card '${ref.cardNumber}' is ${card.blocked.status}${card.blocked.replaced_by ? ` (replaced by ${card.blocked.replaced_by})` : ''}; it no longer identifies a member.`,
       );
     }
-    const m = await repo.findMemberById(db, tenantId, card.memberId);
+    const m = await repo.findMemberRef(db, tenantId, card.memberId);
     if (!m) throw memberNotFound(card.memberId);
     return { memberId: m.id, status: m.status, identifiedBy: 'card' };
   }
