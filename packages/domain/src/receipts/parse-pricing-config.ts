@@ -98,9 +98,22 @@ const parseMultiplier = (value: unknown): Rational | null => {
   return parsed.ok && parsed.value.num >= 0n ? parsed.value : null;
 };
 
-export const parseProgramForReceipts = (
-  program: Program,
-): { ok: true; value: ParsedProgram } | { ok: false; problems: ReceiptProblem[] } => {
+type ParsedProgramResult = { ok: true; value: ParsedProgram } | { ok: false; problems: ReceiptProblem[] };
+
+// Program objects come from the server's version cache and are not mutated: one parse per object,
+// like the campaigns' (the validation ran on every receipt).
+const parsedPrograms = new WeakMap<Program, ParsedProgramResult>();
+
+export const parseProgramForReceipts = (program: Program): ParsedProgramResult => {
+  let parsed = parsedPrograms.get(program);
+  if (!parsed) {
+    parsed = parseProgram(program);
+    parsedPrograms.set(program, parsed);
+  }
+  return parsed;
+};
+
+const parseProgram = (program: Program): ParsedProgramResult => {
   const problems = validateProgram(program).map((problem) =>
     configurationProblem(`program.${problem.field}`, problem.message),
   );

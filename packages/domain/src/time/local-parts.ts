@@ -77,11 +77,58 @@ const readParts = (
   };
 };
 
-export const getLocalParts = (instant: Date, timeZone: string): LocalDateTimeParts => {
-  const epochMs = assertValidInstant(instant);
+const readLocalParts = (epochMs: number, timeZone: string): LocalDateTimeParts => {
   // Offsets are whole seconds, so the millisecond is the same on every wall clock.
   const millisecond = ((epochMs % 1000) + 1000) % 1000;
-  return { ...readParts(getFormatter(timeZone), instant), millisecond };
+  return { ...readParts(getFormatter(timeZone), new Date(epochMs)), millisecond };
+};
+
+// A zone's offset changes only at its transitions, a few times a year at most and never twice
+// within minutes. The offset of each 15-minute slice whose start and end share one offset (so no
+// transition lies inside it) is kept, and instants in such a slice are read with arithmetic
+// instead of a trip through ICU; a slice holding a transition is always read through ICU. A
+// purchase reads a few local times (its day, activation, expiry, the offline window).
+const SLICE_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
+const MAX_EPOCH_MS = 8.64e15;
+const MAX_SLICES_PER_ZONE = 10_000;
+const sliceOffsets = new Map<string, Map<number, number>>();
+
+const offsetFromIcu = (epochMs: number, timeZone: string): number =>
+  wallClockToEpochMs(readLocalParts(epochMs, timeZone)) - epochMs;
+
+const sliceOffset = (epochMs: number, timeZone: string): number | undefined => {
+  let slices = sliceOffsets.get(timeZone);
+  if (!slices) {
+    slices = new Map();
+    sliceOffsets.set(timeZone, slices);
+  }
+  const slice = Math.floor(epochMs / SLICE_MS);
+  const known = slices.get(slice);
+  if (known !== undefined) return known;
+  const start = slice * SLICE_MS;
+  const offset = offsetFromIcu(start, timeZone);
+  if (offsetFromIcu(start + SLICE_MS - 1, timeZone) !== offset) return undefined;
+  if (slices.size >= MAX_SLICES_PER_ZONE) slices.clear();
+  slices.set(slice, offset);
+  return offset;
+};
+
+export const getLocalParts = (instant: Date, timeZone: string): LocalDateTimeParts => {
+  const epochMs = assertValidInstant(instant);
+  // (Near the ends of Date's range a slice would reach past them: ICU it is.)
+  const offset = Math.abs(epochMs) < MAX_EPOCH_MS - DAY_MS ? sliceOffset(epochMs, timeZone) : undefined;
+  if (offset === undefined) return readLocalParts(epochMs, timeZone);
+  const wall = new Date(epochMs + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    millisecond: wall.getUTCMilliseconds(),
+  };
 };
 
 /** Wall-clock parts read as if they were UTC, in epoch milliseconds (proleptic Gregorian). */

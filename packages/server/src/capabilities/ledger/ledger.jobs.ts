@@ -7,6 +7,7 @@ import type { JobDefinition } from '../../platform/jobs';
 import * as repo from './ledger.repository';
 import { createInternalOperation } from './ledger.service';
 import {
+  type DueCursor,
   type ExpiryWrites,
   findMembersWithDueLots,
   lockWallets,
@@ -116,13 +117,13 @@ const walletKey = (w: WalletKey) => `${w.tenant_id}/${w.member_id}/${w.currency}
  * One expiry batch, in the caller's transaction: lock the members' accounts, read their due lots
  * (after the lock, so whatever a purchase left is what expires), let the domain plan each member's
  * expiry, and write every member's operation, postings, lot changes, balance and history entry in
- * one statement. Returns the lots expired and the members whose due lots produced no change.
+ * one statement. Returns the number of lots expired.
  */
 async function expireBatch(
   trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
   wallets: readonly WalletKey[],
   at: Date,
-): Promise<{ lots: number; unchanged: WalletKey[] }> {
+): Promise<number> {
   const accounts = await lockWallets(trx, wallets);
   const lots = await selectDueLots(trx, wallets, at);
   const lotsByWallet = new Map<string, typeof lots>();
@@ -143,17 +144,13 @@ async function expireBatch(
   }
   const expiredAccounts = new Map<string, string>();
   const writes: ExpiryWrites = { operations: [], lotChanges: [], postings: [], balances: [], entries: [] };
-  const unchanged: WalletKey[] = [];
   for (const wallet of wallets) {
     const key = walletKey(wallet);
     const due = lotsByWallet.get(key) ?? [];
     const { available, pending } = accountsByWallet.get(key) ?? {};
     // Only the due lots take part: the plan of each is independent of the member's other lots.
     const plan = planExpiry({ lots: due.map((l) => rowToLot(l)), debt: 0 }, at);
-    if (plan.postings.length === 0 || !available || !pending) {
-      unchanged.push(wallet);
-      continue;
-    }
+    if (plan.postings.length === 0 || !available || !pending) continue;
     const programKey = `${wallet.tenant_id}/${wallet.currency}`;
     let expiredId = expiredAccounts.get(programKey);
     if (!expiredId) {
@@ -191,23 +188,21 @@ async function expireBatch(
     });
   }
   if (writes.operations.length > 0) await writeExpiry(trx, writes, at);
-  return { lots: writes.lotChanges.length, unchanged };
+  return writes.lotChanges.length;
 }
 
 /** Expires every lot due at `at`, batch by batch; returns the number of lots expired. */
 export async function expireDueLots(db: Db, at: Date, membersPerBatch = EXPIRY_MEMBERS_PER_BATCH) {
   let processed = 0;
-  // Members whose due lots produced no change (another node took them meanwhile) are skipped for
-  // the rest of the run so the loop always ends; everyone else's due lots are gone once a batch commits.
-  const skip = new Set<string>();
+  // Pending lots are activated first (the job before this one); the condition matches the partial
+  // index, so each batch and each idle tick is an index range scan that starts where the last
+  // batch stopped. A member whose due lots another node expired meanwhile is simply passed over.
+  let cursor: DueCursor = null;
   for (;;) {
-    // Pending lots are activated first (the job before this one); the condition matches the
-    // partial index, so each batch and each idle tick is an index range scan.
-    const due = await findMembersWithDueLots(db, at, membersPerBatch, [...skip]);
-    if (due.length === 0) return processed;
-    const r = await inTransaction(db, (trx) => expireBatch(trx, due, at));
-    processed += r.lots;
-    for (const w of r.unchanged) skip.add(walletKey(w));
+    const due = await findMembersWithDueLots(db, at, membersPerBatch, cursor);
+    if (due.wallets.length === 0) return processed;
+    processed += await inTransaction(db, (trx) => expireBatch(trx, due.wallets, at));
+    cursor = due.cursor;
   }
 }
 

@@ -7,23 +7,41 @@ import { executeSql, sqlStatement } from '../../platform/sql-statement';
 
 export type WalletKey = { tenant_id: string; member_id: string; currency: string };
 
-/** Members with due lots (no locks), at most `limit`, from the expiry index; `exclude` = tenant/member/currency keys. */
+/** Where the previous batch stopped in the due lots, ordered by (expires_at, id). */
+export type DueCursor = { expiresAt: Date; lotId: string } | null;
+
+/**
+ * The next members with due lots (no locks), at most `limit`, walking the expiry index in
+ * (expires_at, id) order from `cursor`. Every lot before the returned cursor belongs to a member
+ * of this or an earlier batch, and a batch expires all of its members' due lots, so the walk never
+ * returns to lots already done (nor to the dead index entries they leave behind).
+ */
 export async function findMembersWithDueLots(
   db: Db,
   at: Date,
   limit: number,
-  exclude: readonly string[],
-): Promise<WalletKey[]> {
-  const r = await executeSql<WalletKey>(
+  cursor: DueCursor,
+): Promise<{ wallets: WalletKey[]; cursor: DueCursor }> {
+  const r = await executeSql<WalletKey & { expires_at: Date; id: string }>(
     db,
-    `select distinct tenant_id, member_id, currency from (
-       select tenant_id, member_id, currency from lot
-       where remaining > 0 and bucket = 'available' and expires_at <= $1
-         and (tenant_id || '/' || member_id || '/' || currency) <> all($2::text[])
-       limit $3) due`,
-    [at, exclude, limit * 4],
+    `select tenant_id, member_id, currency, expires_at, id from lot
+     where remaining > 0 and bucket = 'available' and expires_at <= $1
+       ${cursor ? 'and expires_at >= $3 and (expires_at, id) > ($3, $4)' : ''}
+     order by expires_at, id
+     limit $2`,
+    cursor ? [at, limit * 4, cursor.expiresAt, cursor.lotId] : [at, limit * 4],
   );
-  return r.rows.slice(0, limit);
+  const wallets = new Map<string, WalletKey>();
+  let last: DueCursor = cursor;
+  for (const row of r.rows) {
+    const key = `${row.tenant_id}/${row.member_id}/${row.currency}`;
+    if (!wallets.has(key)) {
+      if (wallets.size === limit) break;
+      wallets.set(key, { tenant_id: row.tenant_id, member_id: row.member_id, currency: row.currency });
+    }
+    last = { expiresAt: row.expires_at, lotId: row.id };
+  }
+  return { wallets: [...wallets.values()], cursor: last };
 }
 
 export type LockedAccount = WalletKey & { id: string; kind: string; balance: number };
