@@ -54,6 +54,8 @@ const config = {
   out: opt('out', 'latest'),
   fresh: args.fresh === true,
   profile: args.profile === true,
+  /** also run the pre-ADR-0006 15-statement pgbench script at each ratio point */
+  legacyPgbench: args['legacy-pgbench'] === true,
   batchMaxS: Number(opt('batch-max-s', '600')),
   phases: new Set(
     (typeof args.only === 'string' ? args.only : 'ratio,floor,calculate,mix,overload,pglite,batch,others')
@@ -71,6 +73,8 @@ type RatioPoint = {
     load: number[];
   };
   ratio: number;
+  /** the server's shape before ADR 0006 (bench/pgbench/confirm-15.sql), with --legacy-pgbench */
+  pgbench15?: PgbenchResult & { cpuPerOp: { postgresMs: number; driverMs: number; totalMs: number } };
   /** pgbench's CPU per transaction ÷ kopilka's CPU per confirm (server + PostgreSQL + driver): the throughput ratio on two otherwise idle cores */
   cpuRatio: number;
 };
@@ -127,7 +131,7 @@ async function main() {
       // The same SQL from plain node-postgres: what the server's own code adds on top of the driver.
       const vars = await pgbenchVars(ds.url, ds.meta);
       const floor = [];
-      for (const shape of ['statements', 'folded'] as const) {
+      for (const shape of ['server', 'folded'] as const) {
         log(`SQL floor from Node (no HTTP/Kysely/domain), ${shape} shape, 8 clients`);
         const r = await sqlFloor({
           url: ds.url,
@@ -261,12 +265,13 @@ async function measurePgbench(
   vars: Record<string, string>,
   clients: number,
   pgCpu: () => number,
+  script = 'confirm.sql',
 ) {
   const load = loadAverage();
   const p0 = pgCpu();
   const r = await runPgbench({
     url,
-    script: 'confirm.sql',
+    script,
     clients,
     durationS: config.durationS,
     vars: { ...vars, ts: new Date().toISOString() },
@@ -346,7 +351,14 @@ async function loadPhases(
           log(
             `  kopilka ${k.okPerSec}/s p50 ${k.latencyMs.p50} p99 ${k.latencyMs.p99} ms, cpu/op ${k.cpuPerOp.totalMs} ms | pgbench ${p.tps} tps p50 ${p.latencyMs.p50} p99 ${p.latencyMs.p99} ms, cpu/op ${p.cpuPerOp.totalMs} ms | ratio ${ratio}, cpu ratio ${cpuRatio} | load ${k.load[0]}`,
           );
-          points.push({ connections: c, kopilka: k, pgbench: p, ratio, cpuRatio });
+          const point: RatioPoint = { connections: c, kopilka: k, pgbench: p, ratio, cpuRatio };
+          if (config.legacyPgbench) {
+            point.pgbench15 = await measurePgbench(url, vars, c, pgCpu, 'confirm-15.sql');
+            log(
+              `  pgbench, the 15-statement shape before ADR 0006: ${point.pgbench15.tps} tps, cpu/op ${point.pgbench15.cpuPerOp.totalMs} ms`,
+            );
+          }
+          points.push(point);
         }
       }
       results.ratio = points;
@@ -726,6 +738,14 @@ function printSummary() {
         ].join(' | '),
       );
     }
+  }
+  if (ratio?.some((p) => p.pgbench15)) {
+    lines.push('', 'pgbench with the 15-statement shape before ADR 0006 (confirm-15.sql):');
+    for (const p of ratio)
+      if (p.pgbench15)
+        lines.push(
+          `  ${p.connections} conns: ${p.pgbench15.tps} tps, cpu ms/tx ${p.pgbench15.cpuPerOp.postgresMs}+${p.pgbench15.cpuPerOp.driverMs}; kopilka ÷ that ${round(p.kopilka.okPerSec / p.pgbench15.tps, 3)}`,
+        );
   }
   const calc = results.calculate as { points: WrkResult[] } | undefined;
   if (calc) {

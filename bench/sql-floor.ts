@@ -2,10 +2,11 @@
  * Where the server's time goes, without guessing: the confirm's SQL driven from Node with plain
  * node-postgres (no HTTP, no Fastify, no Kysely, no domain code), in two shapes.
  *
- *   statements  the 15 round trips the server makes today (bench/pgbench/confirm.sql, as $n parameters)
- *   folded      the same rows in 5 round trips: BEGIN; operation insert + member + accounts FOR UPDATE;
- *               lots + holds (read after the lock); one write (data-modifying CTEs: lot, posting,
- *               account, ledger_entry, receipt, receipt_line, event_outbox, operation response); COMMIT
+ *   server      the 7 round trips the server makes (bench/pgbench/confirm.sql, as $n parameters):
+ *               BEGIN; operation claim; member; accounts FOR UPDATE; lots + holds; one write of
+ *               data-modifying CTEs (lot, posting, account, ledger_entry, receipt, receipt_line,
+ *               event_outbox, operation response); COMMIT
+ *   folded      5 round trips: the claim, member and account lock folded into one statement too
  *
  *   node --import tsx bench/sql-floor.ts --url postgres://postgres@127.0.0.1:5499/kopilka_bench_100k --clients 8 --duration 10
  *
@@ -25,8 +26,6 @@ type Vars = {
   earn: string;
   coupons: string;
 };
-
-const MEMBER_SQL = `select "member"."id", "member"."tenant_id", "member"."status", "member"."status_reason", "member"."phone", "member"."email", "member"."first_name", "member"."last_name", member.birth_date::text as "birth_date", "member"."external_id", "member"."tags", "member"."attributes", "member"."source", "member"."created_at", "member"."updated_at", "member"."blocked_at", "member"."anonymized_at", (select "member_card"."number" from "member_card" where "member_card"."tenant_id" = "member"."tenant_id" and "member_card"."member_id" = "member"."id" and "member_card"."status" = $1 order by "member_card"."bound_at" desc, "member_card"."number" desc limit $2) as "card_number", (select "household_member"."household_id" from "household_member" where "household_member"."tenant_id" = "member"."tenant_id" and "household_member"."member_id" = "member"."id") as "household_id" from "member" where "member"."tenant_id" = $3 and "member"."id" = $4`;
 
 function lineRows(tenant: string, receiptId: string, n: number, amt: number, pts: number) {
   const values: unknown[] = [];
@@ -54,7 +53,9 @@ function lineRows(tenant: string, receiptId: string, n: number, amt: number, pts
   return { tuples, values };
 }
 
-async function statementsShape(c: pg.PoolClient, v: Vars, m: number, r: string) {
+// The server's statements since ADR 0006 (bench/pgbench/confirm.sql): claim, member reference,
+// account lock, lots and holds in one read, every write in one statement.
+async function serverShape(c: pg.PoolClient, v: Vars, m: number, r: string) {
   const now = new Date();
   const exp = new Date(now.getTime() + 365 * 86_400_000);
   const member = `mbr_b${m}`;
@@ -64,7 +65,7 @@ async function statementsShape(c: pg.PoolClient, v: Vars, m: number, r: string) 
   const nLines = 1 + (m % 3);
   await c.query('begin');
   await c.query(
-    `insert into "operation" ("id", "tenant_id", "scope", "key", "request_hash", "response_status", "response_body") values ($1, $2, $3, $4, $5, $6, $7) on conflict ("tenant_id", "scope", "key") do nothing returning "id"`,
+    `insert into operation (id, tenant_id, scope, key, request_hash, response_status, response_body) values ($1, $2, $3, $4, $5, $6, $7) on conflict (tenant_id, scope, key) do nothing returning id`,
     [
       `op_${r}`,
       v.tenant,
@@ -75,78 +76,77 @@ async function statementsShape(c: pg.PoolClient, v: Vars, m: number, r: string) 
       null,
     ],
   );
-  await c.query(MEMBER_SQL, ['active', 1, v.tenant, member]);
+  await c.query('select id, status, merged_into from member where tenant_id = $1 and id = $2', [
+    v.tenant,
+    member,
+  ]);
   await c.query(
-    `select "id", "kind", "balance", "debt" from "account" where "tenant_id" = $1 and "member_id" = $2 and "currency" = $3 order by "kind" for update`,
+    `select id, kind, balance, debt, forwarded_to from account where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
     [v.tenant, member, 'points'],
   );
   await c.query(
-    `select * from "lot" where "tenant_id" = $1 and "member_id" = $2 and "currency" = $3 and "remaining" > $4`,
-    [v.tenant, member, 'points', 0],
-  );
-  await c.query(
-    `select "id", "lots", "expires_at", "receipt_id", "points" from "points_hold" where "tenant_id" = $1 and "member_id" = $2 and "currency" = $3 and "expires_at" > $4`,
+    `select 'lot' as row_kind, id, bucket, amount, remaining, activates_at, expires_at, created_at, receipt_id, null::jsonb as hold_lots
+     from lot where tenant_id = $1 and member_id = $2 and currency = $3 and remaining > 0
+     union all
+     select 'hold', id, null, points, null, null, expires_at, null, receipt_id, lots
+     from points_hold where tenant_id = $1 and member_id = $2 and currency = $3 and expires_at > $4`,
     [v.tenant, member, 'points', now],
   );
-  await c.query(
-    `insert into "lot" ("id", "tenant_id", "member_id", "currency", "bucket", "amount", "remaining", "activates_at", "expires_at", "created_at", "operation_id", "receipt_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [`lot_${r}`, v.tenant, member, 'points', 'available', pts, pts, now, exp, now, `op_${r}`, `flr-${r}`],
-  );
-  await c.query(
-    `insert into "posting" ("tenant_id", "operation_id", "currency", "from_account_id", "to_account_id", "points", "lot_id", "member_id") values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [v.tenant, `op_${r}`, 'points', v.issued, acc, pts, `lot_${r}`, member],
-  );
-  await c.query(`update "account" set "balance" = "balance" + $1, "debt" = $2 where "id" = $3`, [
-    pts,
-    0,
-    acc,
-  ]);
-  await c.query(
-    `insert into "ledger_entry" ("tenant_id", "member_id", "currency", "operation_id", "kind", "bucket", "points", "balance_after", "pending_after", "receipt_id", "reason", "at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [v.tenant, member, 'points', `op_${r}`, 'accrue', 'available', pts, pts, 0, `flr-${r}`, null, now],
-  );
-  await c.query(
-    `insert into "receipt" ("tenant_id", "id", "member_id", "store_id", "terminal_id", "channel", "status", "occurred_at", "confirmed_at", "currency", "program_version", "amount_minor", "discount_minor", "points_spent", "points_spent_minor", "payable_minor", "points_earned", "earn_lot_id", "spend_allocation", "effects", "coupons", "earn", "operation_id") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::jsonb, $20::jsonb, $21::jsonb, $22::jsonb, $23)`,
-    [
-      v.tenant,
-      `flr-${r}`,
-      member,
-      'store-001',
-      'till-1',
-      'pos',
-      'confirmed',
-      now,
-      now,
-      'RUB',
-      1,
-      amt,
-      0,
-      0,
-      0,
-      amt,
-      pts,
-      `lot_${r}`,
-      '[]',
-      '[]',
-      v.coupons,
-      v.earn,
-      `op_${r}`,
-    ],
-  );
-  const lines = lineRows(v.tenant, `flr-${r}`, nLines, amt, pts);
-  await c.query(
-    `insert into "receipt_line" ("tenant_id", "receipt_id", "line_no", "line_id", "sku", "category", "quantity_milli", "amount_minor", "discount_minor", "discount_percent", "points_spent", "points_spent_minor", "payable_minor", "points_earned") values ${lines.tuples.join(', ')}`,
-    lines.values,
-  );
-  await c.query(
-    `insert into "event_outbox" ("tenant_id", "type", "member_id", "dedupe_key", "payload", "occurred_at") values ($1, $2, $3, $4, $5::jsonb, $6)`,
-    [v.tenant, 'receipt.confirmed', member, null, v.event, now],
-  );
-  await c.query(
-    `update "operation" set "response_status" = $1, "response_body" = $2::jsonb where "id" = $3`,
-    [201, v.body, `op_${r}`],
-  );
+  await c.query(writeSql(nLines), writeParams(v, member, acc, r, pts, amt, now, exp, nLines));
   await c.query('commit');
+}
+
+function writeSql(nLines: number): string {
+  const base = 15;
+  const lineTuples = lineRows('', '', nLines, 0, 0).tuples.map((t) =>
+    t.replace(/\$(\d+)/g, (_, d: string) => `$${Number(d) + base}`),
+  );
+  return `with w0 as (insert into lot (id, tenant_id, member_id, currency, bucket, amount, remaining, activates_at, expires_at, created_at, operation_id, receipt_id)
+                 values ($3, $1, $2, 'points', 'available', $4, $4, $5, $6, $5, $7, $8)),
+          w1 as (insert into posting (tenant_id, operation_id, currency, from_account_id, to_account_id, points, lot_id, member_id)
+                 values ($1, $7, 'points', $9, $10, $4, $3, $2)),
+          w2 as (update account set balance = account.balance + v.balance, debt = coalesce(v.debt, account.debt)
+                 from (values ($10::text, $4::bigint, 0::bigint)) as v(id, balance, debt) where account.id = v.id),
+          w3 as (insert into ledger_entry (tenant_id, member_id, currency, operation_id, kind, bucket, points, balance_after, pending_after, receipt_id, reason, at)
+                 values ($1, $2, 'points', $7, 'accrue', 'available', $4, $4, 0, $8, null, $5)),
+          w4 as (insert into receipt (tenant_id, id, member_id, store_id, terminal_id, channel, status, occurred_at, confirmed_at, currency, program_version, amount_minor, discount_minor, points_spent, points_spent_minor, payable_minor, points_earned, earn_lot_id, spend_allocation, effects, coupons, earn, operation_id)
+                 values ($1, $8, $2, 'store-001', 'till-1', 'pos', 'confirmed', $5, $5, 'RUB', 1, $11, 0, 0, 0, $11, $4, $3, '[]', '[]', $12::jsonb, $13::jsonb, $7)),
+          w5 as (insert into receipt_line (tenant_id, receipt_id, line_no, line_id, sku, category, quantity_milli, amount_minor, discount_minor, discount_percent, points_spent, points_spent_minor, payable_minor, points_earned)
+                 values ${lineTuples.join(', ')}),
+          w6 as (insert into event_outbox (tenant_id, type, member_id, dedupe_key, payload, occurred_at) values ($1, 'receipt.confirmed', $2, null, $14::jsonb, $5)),
+          w7 as (update operation set response_status = 201, response_body = $15::jsonb where id = $7)
+     select 1`;
+}
+
+function writeParams(
+  v: Vars,
+  member: string,
+  acc: string,
+  r: string,
+  pts: number,
+  amt: number,
+  now: Date,
+  exp: Date,
+  nLines: number,
+): unknown[] {
+  return [
+    v.tenant,
+    member,
+    `lot_${r}`,
+    pts,
+    now,
+    exp,
+    `op_${r}`,
+    `flr-${r}`,
+    v.issued,
+    acc,
+    amt,
+    v.coupons,
+    v.earn,
+    v.event,
+    v.body,
+    ...lineRows(v.tenant, `flr-${r}`, nLines, amt, pts).values,
+  ];
 }
 
 // Idempotency row, member and account lock in one statement; lots and holds in the next one, so
@@ -176,42 +176,7 @@ async function foldedShape(c: pg.PoolClient, v: Vars, m: number, r: string) {
     member,
   ]);
   await c.query(LOTS_SQL, [v.tenant, member, now]);
-  const lines = lineRows(v.tenant, `flr-${r}`, nLines, amt, pts);
-  const base = 15;
-  const lineTuples = lines.tuples.map((t) => t.replace(/\$(\d+)/g, (_, d: string) => `$${Number(d) + base}`));
-  await c.query(
-    `with lo as (insert into lot (id, tenant_id, member_id, currency, bucket, amount, remaining, activates_at, expires_at, created_at, operation_id, receipt_id)
-                 values ($3, $1, $2, 'points', 'available', $4, $4, $5, $6, $5, $7, $8)),
-          po as (insert into posting (tenant_id, operation_id, currency, from_account_id, to_account_id, points, lot_id, member_id)
-                 values ($1, $7, 'points', $9, $10, $4, $3, $2)),
-          ac as (update account set balance = balance + $4, debt = 0 where id = $10),
-          le as (insert into ledger_entry (tenant_id, member_id, currency, operation_id, kind, bucket, points, balance_after, pending_after, receipt_id, reason, at)
-                 values ($1, $2, 'points', $7, 'accrue', 'available', $4, $4, 0, $8, null, $5)),
-          re as (insert into receipt (tenant_id, id, member_id, store_id, terminal_id, channel, status, occurred_at, confirmed_at, currency, program_version, amount_minor, discount_minor, points_spent, points_spent_minor, payable_minor, points_earned, earn_lot_id, spend_allocation, effects, coupons, earn, operation_id)
-                 values ($1, $8, $2, 'store-001', 'till-1', 'pos', 'confirmed', $5, $5, 'RUB', 1, $11, 0, 0, 0, $11, $4, $3, '[]', '[]', $12::jsonb, $13::jsonb, $7)),
-          rl as (insert into receipt_line (tenant_id, receipt_id, line_no, line_id, sku, category, quantity_milli, amount_minor, discount_minor, discount_percent, points_spent, points_spent_minor, payable_minor, points_earned)
-                 values ${lineTuples.join(', ')}),
-          ev as (insert into event_outbox (tenant_id, type, member_id, dedupe_key, payload, occurred_at) values ($1, 'receipt.confirmed', $2, null, $14::jsonb, $5))
-     update operation set response_status = 201, response_body = $15::jsonb where id = $7`,
-    [
-      v.tenant,
-      member,
-      `lot_${r}`,
-      pts,
-      now,
-      exp,
-      `op_${r}`,
-      `flr-${r}`,
-      v.issued,
-      acc,
-      amt,
-      v.coupons,
-      v.earn,
-      v.event,
-      v.body,
-      ...lines.values,
-    ],
-  );
+  await c.query(writeSql(nLines), writeParams(v, member, acc, r, pts, amt, now, exp, nLines));
   await c.query('commit');
 }
 
@@ -219,13 +184,13 @@ export async function sqlFloor(o: {
   url: string;
   clients: number;
   durationS: number;
-  shape: 'statements' | 'folded';
+  shape: 'server' | 'folded';
   vars: Vars;
   pgDataDir?: string;
 }) {
   const pool = new pg.Pool({ connectionString: o.url, max: o.clients });
   const pm = o.pgDataDir ? postmasterPid(o.pgDataDir) : null;
-  const run = o.shape === 'folded' ? foldedShape : statementsShape;
+  const run = o.shape === 'folded' ? foldedShape : serverShape;
   const tag = `${Date.now().toString(36)}`;
   let n = 0;
   let seq = 0;
@@ -302,7 +267,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     earn: '{"points":5}',
     coupons: '{"applied":[],"unused":[]}',
   };
-  for (const shape of ['statements', 'folded'] as const) {
+  for (const shape of ['server', 'folded'] as const) {
     const r = await sqlFloor({
       url,
       clients: Number(a.clients ?? 8),
