@@ -19,7 +19,7 @@ Commands:
   migrate                  Apply database migrations and exit
   jobs run [--at ISO]      Run every scheduled job due at that instant (default: now)
   ledger verify            Prove the ledger invariants; exit 1 with a report if any fails
-  import members FILE.csv  Import members from CSV [--tenant SLUG] [--report REPORT.csv]
+  import members FILE.csv  Import members from CSV [--tenant SLUG] [--report REPORT.csv] [--workers N]
   import balances FILE.csv Credit points balances from CSV (another program's), once per row
                            [--tenant SLUG] [--report REPORT.csv] [--dry-run]
   export members FILE.csv  Export members to CSV [--tenant SLUG]

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EAN13_LENGTH, findCardSerial, isValidEan13 } from '@kopilka/domain/members';
 import { parse } from 'csv-parse';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
@@ -11,8 +9,18 @@ import { type Db, type Engine, isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { recordAudit } from '../audit/audit.service';
 import { reserveSerialsForImport, VIRTUAL_CARD_PREFIX } from '../cards/cards.service';
-import { createBulkPhoneNormalizer } from './identifiers';
-import { hasIdentifier, type MemberFieldsInput, validateMemberFields } from './member-input';
+import {
+  type BatchRange,
+  COPY_COLUMNS,
+  createRowStager,
+  pgArray,
+  readHeader,
+  type StagedRow,
+  takeLine,
+  toCopyLine,
+} from './import-member-rows';
+import { bulkLoadMembers, REBUILT_INDEXES } from './import-members-bulk';
+import { parallelCopyText } from './import-members-parallel';
 import { loadValidationContext } from './members.service';
 
 // `kopilka import members FILE.csv`. Rows are parsed as a stream and validated in Node (phones
@@ -64,133 +72,22 @@ export type ImportOptions = {
   parallel?: number;
   /** PostgreSQL: from how many new rows an import into a smaller table rebuilds indexes (default 50,000). */
   bulkMinRows?: number;
+  /**
+   * PostgreSQL with COPY: worker threads that parse and validate rows (default 0: this thread).
+   * Worth it for big files: a worker costs ~0.5 s to start.
+   */
+  parseWorkers?: number;
+  /** Bytes per block handed to a parse worker (tests). */
+  parseBlockBytes?: number;
+  /**
+   * The size of the input, when known (a file): with parse workers on PostgreSQL, a big file into
+   * a smaller program is loaded directly (import-members-bulk.ts) instead of through staging.
+   */
+  inputBytes?: number;
 };
 
-const COLUMN_ALIASES: Record<string, string> = {
-  phone: 'phone',
-  email: 'email',
-  firstname: 'firstName',
-  lastname: 'lastName',
-  birthdate: 'birthDate',
-  externalid: 'externalId',
-  cardnumber: 'cardNumber',
-  tags: 'tags',
-  consentemail: 'consentEmail',
-  consentsms: 'consentSms',
-  consentpush: 'consentPush',
-  consentversion: 'consentVersion',
-};
-// Columns of `kopilka export members` that an import of that file knowingly skips.
-const EXPORT_ONLY = new Set(['memberid', 'status', 'createdat', 'source']);
-
-function canonicalColumn(header: string): string | undefined {
-  const h = header.trim();
-  const attr = /^(?:attr|attributes)\.([a-z][a-z0-9_]{0,39})$/i.exec(h);
-  if (attr) return `attr.${attr[1]}`;
-  return COLUMN_ALIASES[h.replace(/[\s_-]/g, '').toLowerCase()];
-}
-
-const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'да', 't']);
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'нет', 'f']);
-
-function parseConsent(raw: string | undefined): boolean | null | 'bad' {
-  const v = (raw ?? '').trim().toLowerCase();
-  if (v === '') return null;
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return 'bad';
-}
-
-type StagedRow = {
-  line: number;
-  memberId: string;
-  phone: string | null;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  birthDate: string | null;
-  externalId: string | null;
-  cardNumber: string | null;
-  cardKind: 'virtual' | 'plastic' | 'external';
-  tags: string[] | null;
-  attributes: Record<string, unknown> | null;
-  consentEmail: boolean | null;
-  consentSms: boolean | null;
-  consentPush: boolean | null;
-  consentVersion: string | null;
-};
-
-// COPY text format: tab-separated, \N for NULL, backslash escapes.
-const NEEDS_COPY_ESCAPE = /[\\\t\n\r]/;
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!NEEDS_COPY_ESCAPE.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-
-/**
- * Member ids in the format of `newId('mbr')` (time part, then 80 random bits in Crockford
- * base32), drawing randomness from a pooled buffer: one `randomBytes` call per row costs more than
- * parsing the row.
- */
-function createBulkIdGenerator(prefix: string): () => string {
-  let pool = randomBytes(10 * 4096);
-  let offset = 0;
-  return () => {
-    if (offset + 10 > pool.length) {
-      pool = randomBytes(10 * 4096);
-      offset = 0;
-    }
-    let out = `${prefix}_${Date.now().toString(32).padStart(9, '0')}`;
-    let buffer = 0;
-    let bits = 0;
-    for (let i = offset; i < offset + 10; i++) {
-      buffer = ((buffer << 8) | (pool[i] as number)) & 0xffff;
-      bits += 8;
-      while (bits >= 5) {
-        out += CROCKFORD[(buffer >> (bits - 5)) & 31];
-        bits -= 5;
-      }
-    }
-    offset += 10;
-    return out;
-  };
-}
-function copyBool(value: boolean | null): string {
-  return value === null ? '\\N' : value ? 't' : 'f';
-}
-function pgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-function toCopyLine(tenantId: string, importId: string, r: StagedRow): string {
-  return `${[
-    copyText(tenantId),
-    copyText(importId),
-    String(r.line),
-    copyText(r.memberId),
-    copyText(r.phone),
-    copyText(r.email),
-    copyText(r.firstName),
-    copyText(r.lastName),
-    copyText(r.birthDate),
-    copyText(r.externalId),
-    copyText(r.cardNumber),
-    copyText(r.cardKind),
-    copyText(r.tags ? pgArray(r.tags) : null),
-    copyText(r.attributes ? JSON.stringify(r.attributes) : null),
-    copyBool(r.consentEmail),
-    copyBool(r.consentSms),
-    copyBool(r.consentPush),
-    copyText(r.consentVersion),
-  ].join('\t')}\n`;
-}
-
-const COPY_COLUMNS =
-  'tenant_id, import_id, line, member_id, phone, email, first_name, last_name, birth_date, external_id, ' +
-  'card_number, card_kind, tags, attributes, consent_email, consent_sms, consent_push, consent_version';
+// Bytes of a typical member CSV row, to guess a file's rows from its size.
+const BYTES_PER_ROW = 100;
 
 /**
  * A SQL expression: the EAN-13 of a 12-digit number given as a bigint expression (check digit
@@ -202,23 +99,6 @@ function ean13Sql(first12: ReturnType<typeof sql>) {
   const even = [2, 4, 6, 8, 10, 12].map(digit);
   const sum = sql`(${sql.join(odd, sql` + `)}) + 3 * (${sql.join(even, sql` + `)})`;
   return sql`(${first12})::text || ((10 - (${sum}) % 10) % 10)::text`;
-}
-
-type BatchRange = { prefix: string; first: number; count: number };
-
-function classifyCard(number: string, batches: readonly BatchRange[]): StagedRow['cardKind'] | string {
-  if (number.length === EAN13_LENGTH && number.startsWith(VIRTUAL_CARD_PREFIX)) {
-    // A virtual card of another Kopilka (an export being migrated): kept, and the tenant's
-    // virtual counter is moved past it after the import.
-    return isValidEan13(number) ? 'virtual' : 'cardNumber has a wrong check digit';
-  }
-  const candidates = batches.filter((b) => number.startsWith(b.prefix));
-  if (candidates.length === 0) return 'external';
-  for (const b of candidates) {
-    const serial = findCardSerial(b.prefix, number);
-    if (serial !== undefined && serial >= b.first && serial < b.first + b.count) return 'plastic';
-  }
-  return `cardNumber starts like this program's cards (prefix ${candidates[0]?.prefix}) but is not one of them`;
 }
 
 export async function importMembers(opts: ImportOptions): Promise<ImportReport> {
@@ -239,155 +119,113 @@ export async function importMembers(opts: ImportOptions): Promise<ImportReport> 
   };
   const progress = (phase: ImportProgress['phase']) =>
     opts.onProgress?.({ phase, rows: report.rows, invalid: report.invalid });
-  const baseContext = await loadValidationContext(db, tenantId, opts.now, true);
-  const vctx = { ...baseContext, normalizePhone: createBulkPhoneNormalizer(baseContext.defaultRegion) };
+  const context = await loadValidationContext(db, tenantId, opts.now, true);
   const batches: BatchRange[] = (
     await db
       .selectFrom('card_batch')
-      .select(['prefix', 'first_serial', 'count'])
+      .select(['id', 'prefix', 'first_serial', 'count'])
       .where('tenant_id', '=', tenantId)
       .execute()
-  ).map((b) => ({ prefix: b.prefix, first: Number(b.first_serial), count: b.count }));
-
-  const nextMemberId = createBulkIdGenerator('mbr');
-  let columns: (string | undefined)[] = [];
-  const parser = opts.input.pipe(
-    // No `info`: it triples the parser's cost. Line numbers are counted here instead, including
-    // blank lines and line breaks inside quoted fields.
-    parse({ bom: true, delimiter: [',', ';'], relax_column_count: true }),
-  );
-  // pipe() does not pass a read error on: without this the import would wait forever.
-  opts.input.once('error', (err) => parser.destroy(err));
+  ).map((b) => ({ id: b.id, prefix: b.prefix, first: Number(b.first_serial), count: b.count }));
+  const setup = {
+    defaultRegion: context.defaultRegion,
+    attributeDefs: context.attributeDefs,
+    today: context.today,
+    batches,
+  };
+  const countRows = (rows: number, invalid: readonly { line: number; reason: string }[]) => {
+    const before = report.rows;
+    report.rows += rows;
+    report.invalid += invalid.length;
+    for (const p of invalid) opts.onProblem?.({ line: p.line, outcome: 'invalid', reason: p.reason });
+    if (Math.floor(report.rows / 100_000) > Math.floor(before / 100_000)) progress('reading');
+  };
 
   async function* stagedRows(): AsyncGenerator<StagedRow> {
-    let header = true;
-    let nextLine = 1;
+    const parser = opts.input.pipe(parse({ bom: true, delimiter: [',', ';'], relax_column_count: true }));
+    // pipe() does not pass a read error on: without this the import would wait forever.
+    opts.input.once('error', (err) => parser.destroy(err));
+    let stage: ReturnType<typeof createRowStager> | undefined;
+    const counter = { next: 1 };
     for await (const record of parser as AsyncIterable<string[]>) {
-      const line = nextLine;
-      nextLine += 1;
-      for (const cell of record) if (cell.includes('\n')) nextLine += cell.split('\n').length - 1;
-      if (record.length === 1 && record[0]?.trim() === '') continue; // a blank line
-      if (header) {
-        header = false;
-        columns = record.map((h) => {
-          const c = canonicalColumn(h);
-          if (!c && !EXPORT_ONLY.has(h.replace(/[\s_-]/g, '').toLowerCase())) report.ignoredColumns.push(h);
-          return c;
-        });
-        if (
-          !columns.some((c) => c === 'phone' || c === 'email' || c === 'externalId' || c === 'cardNumber')
-        ) {
-          throw new Error(
-            'The first line must name the columns, with at least one of phone, email, externalId, cardNumber.',
-          );
-        }
+      const line = takeLine(record, counter);
+      if (line === undefined) continue;
+      if (!stage) {
+        const header = readHeader(record);
+        report.ignoredColumns.push(...header.ignored);
+        stage = createRowStager({ ...setup, columns: header.columns });
         continue;
       }
-      report.rows++;
-      const row = staged(record, line);
-      if (typeof row === 'string') {
-        report.invalid++;
-        opts.onProblem?.({ line, outcome: 'invalid', reason: row });
-      } else yield row;
-      if (report.rows % 100_000 === 0) progress('reading');
+      const row = stage(record, line);
+      if (typeof row === 'string') countRows(1, [{ line, reason: row }]);
+      else {
+        countRows(1, []);
+        yield row;
+      }
     }
   }
 
-  function staged(record: string[], line: number): StagedRow | string {
-    const value: Record<string, string> = {};
-    const attributes: Record<string, unknown> = {};
-    columns.forEach((c, i) => {
-      const v = record[i];
-      if (c === undefined || v === undefined || v.trim() === '') return;
-      if (c.startsWith('attr.')) attributes[c.slice(5)] = v.trim();
-      else value[c] = v;
+  /** COPY text in chunks of ~64 KB, parsed here (small files) or by worker threads. */
+  async function* copyText(): AsyncGenerator<string> {
+    if ((opts.parseWorkers ?? 0) > 0) {
+      yield* parallelCopyText({
+        input: opts.input,
+        workers: opts.parseWorkers ?? 0,
+        ...(opts.parseBlockBytes ? { blockBytes: opts.parseBlockBytes } : {}),
+        setup: { ...setup, tenantId, importId },
+        onHeader: (ignored) => report.ignoredColumns.push(...ignored),
+        onBlock: countRows,
+      });
+      return;
+    }
+    let chunk = '';
+    for await (const row of stagedRows()) {
+      chunk += toCopyLine(tenantId, importId, row);
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
+  const bulkMinRows = opts.bulkMinRows ?? 50_000;
+  let lastProgress = 0;
+  if (
+    opts.engine === 'postgres' &&
+    opts.copyConnection &&
+    (opts.parseWorkers ?? 0) > 0 &&
+    opts.inputBytes !== undefined &&
+    (await isBigComparedToProgram(db, opts.inputBytes / BYTES_PER_ROW, bulkMinRows))
+  ) {
+    await bulkLoadMembers({
+      client: await opts.copyConnection(),
+      db,
+      tenantId,
+      importId,
+      now: opts.now,
+      input: opts.input,
+      workers: opts.parseWorkers ?? 0,
+      setup,
+      report,
+      onProblem: (p) => opts.onProblem?.(p),
+      onRows: () => {
+        if (report.rows >= lastProgress + 100_000) {
+          lastProgress = report.rows - (report.rows % 100_000);
+          progress('reading');
+        }
+      },
+      actor: opts.actor ?? { actorType: 'system', actorId: 'cli' },
     });
-    // Attribute cells are text: give typed attributes their type before validating.
-    for (const def of vctx.attributeDefs) {
-      const raw = attributes[def.key];
-      if (typeof raw !== 'string') continue;
-      if (def.type === 'number' || def.type === 'integer')
-        attributes[def.key] = raw === '' ? raw : Number(raw);
-      if (def.type === 'boolean') {
-        const b = parseConsent(raw);
-        attributes[def.key] = b === 'bad' || b === null ? raw : b;
-      }
-    }
-    const input: MemberFieldsInput = {
-      phone: value.phone,
-      email: value.email,
-      firstName: value.firstName,
-      lastName: value.lastName,
-      birthDate: value.birthDate,
-      externalId: value.externalId,
-      cardNumber: value.cardNumber,
-      ...(value.tags !== undefined ? { tags: value.tags.split('|') } : {}),
-      ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
-    };
-    const { fields, problems } = validateMemberFields(input, vctx);
-    const reasons = problems.map((p) => `${p.field} ${p.message}`);
-    const consent = (name: 'consentEmail' | 'consentSms' | 'consentPush') => {
-      const c = parseConsent(value[name]);
-      if (c === 'bad') {
-        reasons.push(`${name} must be 1/0, true/false, yes/no or empty`);
-        return null;
-      }
-      return c;
-    };
-    const consentEmail = consent('consentEmail');
-    const consentSms = consent('consentSms');
-    const consentPush = consent('consentPush');
-    if (problems.length === 0 && !hasIdentifier(fields)) {
-      reasons.push('the row needs at least one of phone, email, externalId, cardNumber');
-    }
-    let cardKind: StagedRow['cardKind'] = 'virtual';
-    if (fields.cardNumber) {
-      const c = classifyCard(fields.cardNumber, batches);
-      if (c === 'plastic' || c === 'external' || c === 'virtual') cardKind = c;
-      else reasons.push(c);
-    }
-    if (reasons.length > 0) return reasons.join('; ');
-    const version = value.consentVersion?.trim();
-    return {
-      line,
-      memberId: nextMemberId(),
-      phone: fields.phone ?? null,
-      email: fields.email ?? null,
-      firstName: fields.firstName ?? null,
-      lastName: fields.lastName ?? null,
-      birthDate: fields.birthDate ?? null,
-      externalId: fields.externalId ?? null,
-      cardNumber: fields.cardNumber ?? null,
-      cardKind,
-      tags: fields.tags?.length ? fields.tags : null,
-      attributes: fields.attributes && Object.keys(fields.attributes).length > 0 ? fields.attributes : null,
-      consentEmail,
-      consentSms,
-      consentPush,
-      consentVersion: version ? version.slice(0, 64) : null,
-    };
+    report.seconds = (Date.now() - started) / 1000;
+    progress('done');
+    return report;
   }
-
   try {
     if (opts.engine === 'postgres' && opts.copyConnection) {
       const client = await opts.copyConnection();
       const copy = client.query(copyFrom(`copy member_import_row (${COPY_COLUMNS}) from stdin`));
-      await pipeline(
-        Readable.from(
-          (async function* () {
-            let chunk = '';
-            for await (const row of stagedRows()) {
-              chunk += toCopyLine(tenantId, importId, row);
-              if (chunk.length > 1 << 16) {
-                yield chunk;
-                chunk = '';
-              }
-            }
-            if (chunk) yield chunk;
-          })(),
-        ),
-        copy as unknown as Writable,
-      );
+      await pipeline(Readable.from(copyText()), copy as unknown as Writable);
     } else {
       let batch: StagedRow[] = [];
       const flush = async () => {
@@ -436,7 +274,7 @@ export async function importMembers(opts: ImportOptions): Promise<ImportReport> 
       actor: opts.actor,
       report,
       parallel: opts.engine === 'postgres' ? (opts.parallel ?? 2) : 1,
-      bulkMinRows: opts.bulkMinRows ?? 50_000,
+      bulkMinRows,
     });
     progress('reporting');
     await reportSkippedRows(db, importId, opts.onProblem);
@@ -549,14 +387,16 @@ async function markConflicts(trx: Kysely<Database>, input: MergeInput): Promise<
 // (ids, member ids: both grow with time) stay. It holds an exclusive lock on the member tables
 // for the duration, so the API waits; below `bulkMinRows` new rows, or when the table is already
 // bigger than the import, rows go in incrementally in parallel chunks instead.
-const REBUILT_INDEXES = [
-  'member_phone_uq',
-  'member_phone_suffix_idx',
-  'member_email_uq',
-  'member_external_id_uq',
-  'member_last_name_idx',
-  'member_first_name_idx',
-];
+
+/** A load of this many rows is worth the bulk path: enough rows, and no fewer than the table has. */
+async function isBigComparedToProgram(db: Db, rows: number, bulkMinRows: number): Promise<boolean> {
+  if (rows < bulkMinRows) return false;
+  const r = await sql<{ existing: number | string }>`
+    select greatest(reltuples, 0)::bigint as existing from pg_class where oid = 'member'::regclass`.execute(
+    db,
+  );
+  return rows >= Number(r.rows[0]?.existing ?? 0);
+}
 
 async function chooseBulkMode(db: Db, input: MergeInput): Promise<boolean> {
   if (input.parallel <= 1) return false;

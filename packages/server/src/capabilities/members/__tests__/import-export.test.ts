@@ -28,7 +28,16 @@ describeEachEngine('Members import and export', (engine) => {
     await t?.close();
   });
 
-  async function run(csv: string, tenantId = t.tenant.tenantId, extra: { bulkMinRows?: number } = {}) {
+  async function run(
+    csv: string,
+    tenantId = t.tenant.tenantId,
+    extra: {
+      bulkMinRows?: number;
+      parseWorkers?: number;
+      parseBlockBytes?: number;
+      inputBytes?: number;
+    } = {},
+  ) {
     const problems: ImportProblem[] = [];
     const report = await importMembers({
       ...extra,
@@ -258,4 +267,202 @@ describeEachEngine('Members import and export', (engine) => {
       .pop();
     expect(fresh.json().cardNumber > (maxImported ?? '')).toBe(true);
   });
+
+  it.runIf(engine.name === 'postgres')(
+    'parse workers cut the file into blocks and report exactly what one thread reports',
+    async () => {
+      const lines = ['\uFEFFphone;email;firstName;lastName;externalId;tags'];
+      for (let i = 0; i < 1200; i++) {
+        const n = String(3000000 + i);
+        if (i % 97 === 0) lines.push(''); // blank lines keep their line numbers
+        if (i % 101 === 0) lines.push(`bad-${i};x@;A;B;;`);
+        else if (i % 50 === 0) lines.push(`+7918${n};;"Anna; ""Nyura""\nMaria";Multi;ml-${i};`);
+        else if (i % 333 === 0) lines.push(`+7918${String(3000000 + i - 1)};;Dup;;;`);
+        else lines.push(`+7918${n};u${i}@example.com;Name${i};Surname;ext-${i};vip|x`);
+      }
+      const csv = `${lines.join('\r\n')}\r\n`;
+      const one = await seedTenant(t.db);
+      const many = await seedTenant(t.db);
+      const single = await run(csv, one.tenantId);
+      const parallel = await run(csv, many.tenantId, { parseWorkers: 2, parseBlockBytes: 2048 });
+      const { importId: _a, seconds: _b, ...expected } = single.report;
+      const { importId: _c, seconds: _d, ...got } = parallel.report;
+      expect(got).toEqual(expected);
+      expect(got).toMatchObject({ rows: 1200, invalid: 12 });
+      const strip = (ps: ImportProblem[]) =>
+        ps
+          .map((p) => ({ line: p.line, outcome: p.outcome, reason: p.reason }))
+          .sort((a, b) => a.line - b.line);
+      expect(strip(parallel.problems)).toEqual(strip(single.problems));
+      const member = async (tenantId: string) =>
+        t.db
+          .selectFrom('member')
+          .select(['phone', 'first_name', 'external_id', 'tags'])
+          .where('tenant_id', '=', tenantId)
+          .where('external_id', '=', 'ml-100')
+          .executeTakeFirstOrThrow();
+      expect(await member(many.tenantId)).toEqual(await member(one.tenantId));
+      expect((await member(many.tenantId)).first_name).toBe('Anna; "Nyura" Maria');
+    },
+  );
+
+  it.runIf(engine.name === 'postgres')(
+    'the direct bulk load reports and creates exactly what the staging path does',
+    async () => {
+      const foreignVirtual = buildCardNumber('299', 7);
+      async function seed(key: string) {
+        const b = await seedTenant(t.db);
+        const call = (method: 'POST' | 'GET', url: string, payload?: unknown) =>
+          t.call({ method, url, key: b.apiKey, ...(payload ? { payload } : {}) });
+        const batch = (await call('POST', '/v1/card-batches', { prefix: '25', count: 10 })).json();
+        await call('POST', '/v1/members', { phone: '+79190000001', email: 'Old@Example.com' });
+        await call('POST', '/v1/members', { externalId: 'old-ext', cardNumber: 'OLDCARD1' });
+        const blocked = await call('POST', `/v1/cards/${batch.lastNumber}/block`, {});
+        expect(blocked.statusCode, blocked.body).toBe(200);
+        return { b, batch, key };
+      }
+      const csv = (batchFirst: string, batchLast: string) =>
+        [
+          'phone,email,externalId,cardNumber,consentSms,consentEmail,consentVersion',
+          '+79191000001,a1@example.com,e1,,yes,no,v2',
+          '+79191000002,a2@example.com,e2,,,,',
+          '+79191000001,,,,,,', // 4: same phone as line 2
+          ',A2@EXAMPLE.com,,,,,', // 5: same email as line 3
+          '+79190000001,,,,,,', // 6: phone exists
+          ',old@example.com,,,,,', // 7: email exists
+          ',,old-ext,,,,', // 8: externalId exists
+          ',,,oldcard1,,,', // 9: card exists
+          `,,,${batchLast},,,`, // 10: blocked card
+          `+79191000003,,,${batchFirst},,,`, // 11: plastic card of the batch
+          `+79191000004,,,${foreignVirtual},,,`, // 12: a virtual number of another Kopilka
+          'bad,,,,,,', // 13: invalid
+          '+79191000005,,e2,,,,', // 14: same externalId as line 3
+          ...Array.from(
+            { length: 300 },
+            (_, i) => `+7919200${String(1000 + i)},,x-${i},,${i % 2 ? 'yes' : ''},,`,
+          ),
+        ].join('\n');
+      const viaStaging = await seed('staging');
+      const viaBulk = await seed('bulk');
+      const staged = await run(
+        csv(viaStaging.batch.firstNumber, viaStaging.batch.lastNumber),
+        viaStaging.b.tenantId,
+      );
+      const text = csv(viaBulk.batch.firstNumber, viaBulk.batch.lastNumber);
+      const bulk = await run(text, viaBulk.b.tenantId, {
+        parseWorkers: 2,
+        parseBlockBytes: 1024,
+        bulkMinRows: 1,
+        inputBytes: 100_000_000,
+      });
+      const { importId: _a, seconds: _b, ...expected } = staged.report;
+      const { importId: _c, seconds: _d, ...got } = bulk.report;
+      expect(got).toEqual(expected);
+      expect(got).toMatchObject({ created: 304, duplicates: 3, existing: 5, invalid: 1, consents: 152 });
+      const strip = (ps: ImportProblem[]) =>
+        ps
+          .map((p) => ({
+            line: p.line,
+            outcome: p.outcome,
+            reason: p.reason.replace(/mbr_\w+/, 'mbr'),
+            member: Boolean(p.memberId),
+          }))
+          .sort((a, b) => a.line - b.line);
+      expect(strip(bulk.problems)).toEqual(strip(staged.problems));
+      expect(strip(bulk.problems).map((p) => p.line)).toEqual([4, 5, 6, 7, 8, 9, 10, 13, 14]);
+
+      const b = viaBulk.b;
+      const plastic = (
+        await t.call({ method: 'GET', url: `/v1/cards/${viaBulk.batch.firstNumber}`, key: b.apiKey })
+      ).json();
+      expect(plastic).toMatchObject({ status: 'active', kind: 'plastic', batchId: viaBulk.batch.batchId });
+      const cards = await t.db
+        .selectFrom('member_card')
+        .select(['number', 'kind'])
+        .where('tenant_id', '=', b.tenantId)
+        .where('kind', '=', 'virtual')
+        .execute();
+      expect(cards.length).toBe(304); // 303 imported + the virtual card of a member made through the API
+      expect(new Set(cards.map((c) => c.number)).size).toBe(cards.length);
+      expect(cards.every((c) => isValidEan13(c.number))).toBe(true);
+      const consent = (
+        await t.call({ method: 'GET', url: '/v1/members?externalId=e1', key: b.apiKey })
+      ).json().items[0];
+      expect(
+        (await t.call({ method: 'GET', url: `/v1/members/${consent.memberId}`, key: b.apiKey })).json()
+          .consents,
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ channel: 'sms', granted: true, source: 'import', textVersion: 'v2' }),
+          expect.objectContaining({ channel: 'email', granted: false }),
+        ]),
+      );
+      // The indexes are back and unique; new virtual numbers never collide with the foreign one.
+      const again = await t.call({
+        method: 'POST',
+        url: '/v1/members',
+        key: b.apiKey,
+        payload: { email: 'A1@example.com' },
+      });
+      expect(again.statusCode).toBe(409);
+      const fresh = await t.call({
+        method: 'POST',
+        url: '/v1/members',
+        key: b.apiKey,
+        payload: { phone: '+79000000077' },
+      });
+      expect(fresh.statusCode).toBe(201);
+      expect(fresh.json().cardNumber > foreignVirtual).toBe(true);
+      const rerun = await run(text, b.tenantId, { parseWorkers: 2, bulkMinRows: 1, inputBytes: 100 });
+      expect(rerun.report).toMatchObject({ created: 0, existing: 304 + 5 });
+    },
+  );
+
+  it.runIf(engine.name === 'postgres')(
+    'a direct bulk load that fails half-way leaves nothing behind',
+    async () => {
+      const b = await seedTenant(t.db);
+      const indexes = async () =>
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_indexes where tablename = 'member'`.execute(t.db)
+        ).rows[0]?.n;
+      const before = await indexes();
+      const lines = ['phone,externalId'];
+      for (let i = 0; i < 2000; i++) lines.push(`+7919300${String(1000 + i)},f-${i}`);
+      const input = Readable.from(
+        (async function* () {
+          yield `${lines.join('\n')}\n`;
+          throw new Error('the file went away');
+        })(),
+      );
+      await expect(
+        importMembers({
+          db: t.db,
+          engine: engine.name,
+          tenantId: b.tenantId,
+          input,
+          now: NOW,
+          parseWorkers: 2,
+          parseBlockBytes: 4096,
+          bulkMinRows: 1,
+          inputBytes: 100_000_000,
+          copyConnection: async () => {
+            const c = new pg.Client({ connectionString: copyUrl });
+            await c.connect();
+            clients.push(c);
+            return c;
+          },
+        }),
+      ).rejects.toThrow(/the file went away/);
+      const count = await t.db
+        .selectFrom('member')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('tenant_id', '=', b.tenantId)
+        .executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(0);
+      expect(await indexes()).toBe(before);
+    },
+  );
 });
