@@ -38,6 +38,7 @@ async function withDatabase<T>(
     databaseUrl: config.DATABASE_URL,
     dataDir: config.KOPILKA_DATA_DIR,
     poolSize: 4,
+    pgliteSharedBuffersMb: config.KOPILKA_PGLITE_SHARED_BUFFERS_MB,
   });
   try {
     await migrateToLatest(handle.db);

@@ -10,6 +10,7 @@ const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
   KOPILKA_DATA_DIR: Type.String({ minLength: 1, default: './.kopilka' }),
+  KOPILKA_PGLITE_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 32 }),
   KOPILKA_DEMO: Type.Boolean({ default: true }),
   KOPILKA_INIT_API_KEY: Type.Optional(
     Type.String({ minLength: 32, maxLength: 256, pattern: '^[A-Za-z0-9._~+/=-]+$' }),

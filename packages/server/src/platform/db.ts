@@ -52,14 +52,25 @@ export function createPostgres(url: string, poolSize = 10, acquireTimeoutMs = 0)
 // PGlite's own exclusive transaction lock. Every user of the embedded engine therefore goes
 // through `db` — never through the PGlite instance directly — so nothing can run inside someone
 // else's transaction. See docs/decisions/0001-embedded-pglite.md.
-export async function createPglite(dataDir: string | null): Promise<DatabaseHandle> {
+//
+// PGlite runs PostgreSQL with fsync off (PGlite's own start parameters): every commit's WAL reaches
+// the operating system before the call returns, so a crash of this process loses nothing
+// acknowledged, but a crash of the machine or a power cut can. `relaxedDurability` changes nothing
+// for a data directory on Node's file system. shared_buffers is PGlite's largest piece of memory
+// (WebAssembly memory never shrinks); the files stay cached by the operating system anyway, so the
+// default is small (ADR 0006).
+export async function createPglite(
+  dataDir: string | null,
+  opts: { sharedBuffersMb?: number } = {},
+): Promise<DatabaseHandle> {
+  const startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffersMb ?? 32}MB`];
   let pglite: PGlite;
   if (dataDir) {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create({ dataDir: dir });
+    pglite = await PGlite.create({ dataDir: dir, startParams });
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create({ startParams });
   }
   const db = new Kysely<Database>({ dialect: new OneCallPGliteDialect(pglite) });
   return { db, engine: 'pglite', close: () => db.destroy() };
@@ -70,10 +81,14 @@ export async function openDatabase(opts: {
   dataDir: string | null;
   poolSize?: number;
   acquireTimeoutMs?: number;
+  pgliteSharedBuffersMb?: number;
 }): Promise<DatabaseHandle> {
   return opts.databaseUrl
     ? createPostgres(opts.databaseUrl, opts.poolSize, opts.acquireTimeoutMs)
-    : createPglite(opts.dataDir);
+    : createPglite(
+        opts.dataDir,
+        opts.pgliteSharedBuffersMb ? { sharedBuffersMb: opts.pgliteSharedBuffersMb } : {},
+      );
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

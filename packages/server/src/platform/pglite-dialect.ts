@@ -20,7 +20,8 @@ import {
 //   MAX_PREPARED, least recently used closed first) and afterwards only binds and executes it, which
 //   halves the cost of a typical statement; PostgreSQL re-plans a prepared statement by itself when
 //   the tables under it change;
-// - sends statements without parameters (BEGIN, COMMIT, DDL) as one simple query.
+// - sends statements without parameters (COMMIT, DDL) as one simple query, and BEGIN together
+//   with the transaction's first statement.
 // Measured in ADR 0006.
 //
 // Kysely still serializes all use of the one PGlite connection (the adapter reports
@@ -78,11 +79,28 @@ class OneCallConnection implements DatabaseConnection {
   /** statement text -> prepared statement name, least recently used first */
   readonly #prepared = new Map<string, string>();
   #sequence = 0;
+  /** BEGIN goes out with the transaction's first statement, in the same call. */
+  #pendingBegin: Uint8Array | null = null;
 
   constructor(private readonly pglite: PGlite) {}
 
+  begin(statement: string): void {
+    this.#pendingBegin = serialize.query(statement);
+  }
+
+  /** Ends a transaction; false when it never reached the database (no statement ran in it). */
+  async end(statement: 'commit' | 'rollback'): Promise<(QueryResult<unknown> & { command?: string }) | null> {
+    if (this.#pendingBegin) {
+      this.#pendingBegin = null;
+      return null;
+    }
+    return this.run(serialize.query(statement));
+  }
+
   async run(message: Uint8Array): Promise<QueryResult<unknown> & { command?: string }> {
-    const { messages } = await this.pglite.execProtocol(message);
+    const begin = this.#pendingBegin;
+    this.#pendingBegin = null;
+    const { messages } = await this.pglite.execProtocol(begin ? concat([begin, message]) : message);
     const results = parse.parseResults(messages, this.pglite.parsers, { rowMode: 'object' });
     // A simple query of several statements answers each; the last is the one asked for.
     const last = results[results.length - 1];
@@ -157,19 +175,20 @@ class OneCallDriver implements Driver {
       ...(settings.isolationLevel ? [`isolation level ${settings.isolationLevel}`] : []),
       ...(settings.accessMode ? [settings.accessMode] : []),
     ];
-    await (connection as OneCallConnection).run(
-      serialize.query(options.length > 0 ? `start transaction ${options.join(', ')}` : 'begin'),
+    (connection as OneCallConnection).begin(
+      options.length > 0 ? `start transaction ${options.join(', ')}` : 'begin',
     );
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const r = await (connection as OneCallConnection).run(serialize.query('commit'));
+    const r = await (connection as OneCallConnection).end('commit');
     // COMMIT of a transaction that already failed answers ROLLBACK: nothing was written.
-    if (r.command === 'ROLLBACK') throw new AbortedTransactionError({ cause: new TransactionAbortedError() });
+    if (r?.command === 'ROLLBACK')
+      throw new AbortedTransactionError({ cause: new TransactionAbortedError() });
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await (connection as OneCallConnection).run(serialize.query('rollback'));
+    await (connection as OneCallConnection).end('rollback');
   }
 
   async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
