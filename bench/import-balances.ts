@@ -24,6 +24,7 @@ import { importMembers } from '../packages/server/src/capabilities/members/impor
 import { createTenant } from '../packages/server/src/capabilities/tenants/tenants.service';
 import { createPostgres } from '../packages/server/src/platform/db';
 import { migrateToLatest } from '../packages/server/src/platform/migrate';
+import { rng } from './lib/util';
 
 const { values } = parseArgs({
   options: {
@@ -40,17 +41,6 @@ const ROWS = Number(values.rows);
 const MEMBERS = Number(values.members);
 const adminUrl =
   values['db-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const phoneOf = (i: number) => `+7915${String((i * 7919) % 10_000_000).padStart(7, '0')}`;
 
@@ -113,7 +103,7 @@ async function main() {
       .execute();
     const idOf = new Map(ids.map((m) => [m.external_id, m.id]));
 
-    const rnd = prng(Number(values.seed));
+    const rnd = rng(Number(values.seed)).next;
     let broken = 0;
     await writeLines(
       balancesFile,

@@ -31,6 +31,7 @@ import {
 import { createTenant } from '../packages/server/src/capabilities/tenants/tenants.service';
 import { createPostgres } from '../packages/server/src/platform/db';
 import { migrateToLatest } from '../packages/server/src/platform/migrate';
+import { rng } from './lib/util';
 
 const { values } = parseArgs({
   options: {
@@ -50,18 +51,6 @@ const { values } = parseArgs({
 const ROWS = Number(values.rows);
 const adminUrl =
   values['db-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-// mulberry32: small, fast, seeded.
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = [
   'Анна',
@@ -91,7 +80,7 @@ const LAST = [
 ];
 
 async function generate(file: string): Promise<{ broken: number; duplicates: number }> {
-  const rnd = prng(Number(values.seed));
+  const rnd = rng(Number(values.seed)).next;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
   const out = createWriteStream(file);
   const write = (s: string) =>

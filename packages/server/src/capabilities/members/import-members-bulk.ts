@@ -14,6 +14,7 @@ import {
   MEMBER_COPY_COLUMNS,
   type StagingSetup,
 } from './import-member-rows';
+import type { ImportProblem, ImportReport } from './import-members.service';
 import type { AcceptedRows } from './import-members.worker';
 import { parallelBlocks } from './import-members-parallel';
 
@@ -41,24 +42,6 @@ export const REBUILT_INDEXES = [
 const FLUSH_BYTES = 8 << 20;
 const SERIAL_BLOCK = 50_000;
 
-export type BulkReport = {
-  rows: number;
-  created: number;
-  invalid: number;
-  duplicates: number;
-  existing: number;
-  cardsIssued: number;
-  consents: number;
-  ignoredColumns: string[];
-};
-
-export type BulkProblem = {
-  line: number;
-  outcome: 'invalid' | 'duplicate' | 'exists';
-  reason: string;
-  memberId?: string;
-};
-
 export type BulkLoadInput = {
   client: pg.ClientBase;
   /** The pool: virtual card numbers are reserved outside the load's transaction. */
@@ -69,8 +52,8 @@ export type BulkLoadInput = {
   input: Readable;
   workers: number;
   setup: Omit<StagingSetup, 'columns'>;
-  report: BulkReport;
-  onProblem: (problem: BulkProblem) => void;
+  report: ImportReport;
+  onProblem: (problem: ImportProblem) => void;
   onRows: () => void;
   actor: { actorType: 'system' | 'staff' | 'api_key'; actorId: string | null };
 };
@@ -213,14 +196,14 @@ export async function bulkLoadMembers(x: BulkLoadInput): Promise<void> {
     };
 
     /** Row `i` of a block: a duplicate of an earlier line, an existing member's, or undefined (new). */
-    const check = (a: AcceptedRows, i: number): BulkProblem | undefined => {
+    const check = (a: AcceptedRows, i: number): ImportProblem | undefined => {
       const line = a.lines[i]!;
       // Every field's first line is remembered, also for rows that turn out to be duplicates.
       const phone = firstLine(seen.phone, a.phone[i] ?? null, line);
       const email = firstLine(seen.email, a.email[i] ?? null, line);
       const externalId = firstLine(seen.externalId, a.externalId[i] ?? null, line);
       const cardNumber = firstLine(seen.cardNumber, a.cardNumber[i] ?? null, line);
-      const duplicate: BulkProblem | undefined =
+      const duplicate: ImportProblem | undefined =
         phone !== undefined
           ? { line, outcome: 'duplicate', reason: `same phone as line ${phone}` }
           : email !== undefined

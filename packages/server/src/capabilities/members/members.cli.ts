@@ -20,7 +20,7 @@ const IMPORT_USAGE =
 const EXPORT_USAGE =
   'Usage: kopilka export members FILE.csv [--tenant SLUG]\n' +
   `       kopilka export balances FILE.csv [--tenant SLUG] [--currency ${BALANCE_CURRENCIES.join('|')}]\n`;
-const SHOWN_EXISTING = 20;
+const SHOWN_QUIET = 20;
 
 async function resolveTenant(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
   const tenants = await db.selectFrom('tenant').select(['id', 'slug']).orderBy('created_at').execute();
@@ -82,6 +82,45 @@ function startProgressBar(file: ReadStream, totalBytes: number, status: () => st
   };
 }
 
+type RowProblem = { line: number; outcome: string; reason: string; memberId?: string };
+
+/**
+ * Where the rows that were not imported go: every one to the --report CSV, and to stderr — all
+ * but the rows of the `quiet` outcome (members that exist already, rows credited before) beyond
+ * the first 20, which a re-run of a big file would otherwise print by the million.
+ */
+function createProblemLog(opts: {
+  reportPath: string | undefined;
+  quiet: string;
+  quietWhat: string;
+  label: (outcome: string) => string;
+  beforePrint: () => void;
+}) {
+  const file = opts.reportPath ? createWriteStream(opts.reportPath) : undefined;
+  file?.write('line,outcome,reason,memberId\n');
+  let shown = 0;
+  let hidden = 0;
+  return {
+    write(p: RowProblem) {
+      file?.write(`${p.line},${p.outcome},${csvCell(p.reason)},${p.memberId ?? ''}\n`);
+      if (p.outcome === opts.quiet && shown >= SHOWN_QUIET) {
+        hidden++;
+        return;
+      }
+      if (p.outcome === opts.quiet) shown++;
+      opts.beforePrint();
+      process.stderr.write(`line ${p.line}: ${opts.label(p.outcome)}: ${p.reason}\n`);
+    },
+    summary() {
+      if (hidden === 0) return;
+      process.stderr.write(
+        `… and ${fmt(hidden)} more rows ${opts.quietWhat}${opts.reportPath ? ` (all in ${opts.reportPath})` : ' (use --report FILE for the full list)'}\n`,
+      );
+    },
+    close: () => (file ? new Promise<void>((r) => file.end(r)) : Promise.resolve()),
+  };
+}
+
 function warnIfEmbedded(handle: DatabaseHandle) {
   if (handle.engine === 'pglite') {
     process.stderr.write(
@@ -121,8 +160,6 @@ export async function runImportCommand(
   return withDatabase(config, async (handle) => {
     warnIfEmbedded(handle);
     const tenant = await resolveTenant(handle.db, values.tenant);
-    const reportFile = values.report ? createWriteStream(values.report) : undefined;
-    reportFile?.write('line,outcome,reason,memberId\n');
     const input = createReadStream(file);
     let rowsRead = 0;
     let invalidRows = 0;
@@ -131,20 +168,16 @@ export async function runImportCommand(
       statSync(file).size,
       () => `${fmt(rowsRead)} rows read, ${fmt(invalidRows)} invalid`,
     );
-    let existingShown = 0;
-    let existingHidden = 0;
+    const problems = createProblemLog({
+      reportPath: values.report,
+      quiet: 'exists',
+      quietWhat: 'whose members already exist',
+      label: (o) => (o === 'invalid' ? 'invalid' : o === 'duplicate' ? 'duplicate' : 'skipped'),
+      beforePrint: () => bar.clear(),
+    });
     const onProblem = (p: ImportProblem) => {
-      reportFile?.write(`${p.line},${p.outcome},${csvCell(p.reason)},${p.memberId ?? ''}\n`);
       if (p.outcome === 'invalid') invalidRows++;
-      if (p.outcome === 'exists' && existingShown >= SHOWN_EXISTING) {
-        existingHidden++;
-        return;
-      }
-      if (p.outcome === 'exists') existingShown++;
-      bar.clear();
-      process.stderr.write(
-        `line ${p.line}: ${p.outcome === 'invalid' ? 'invalid' : p.outcome === 'duplicate' ? 'duplicate' : 'skipped'}: ${p.reason}\n`,
-      );
+      problems.write(p);
     };
     const copyClients: pg.Client[] = [];
     const started = Date.now();
@@ -190,11 +223,7 @@ export async function runImportCommand(
             }
           : {}),
       });
-      if (existingHidden > 0) {
-        process.stderr.write(
-          `… and ${fmt(existingHidden)} more rows whose members already exist${values.report ? ` (all in ${values.report})` : ' (use --report FILE for the full list)'}\n`,
-        );
-      }
+      problems.summary();
       if (report.ignoredColumns.length > 0) {
         process.stderr.write(`Ignored unknown columns: ${report.ignoredColumns.join(', ')}\n`);
       }
@@ -215,7 +244,7 @@ export async function runImportCommand(
     } finally {
       bar.stop();
       for (const c of copyClients) await c.end().catch(() => undefined);
-      if (reportFile) await new Promise((r) => reportFile.end(r));
+      await problems.close();
     }
   });
 }
@@ -233,8 +262,6 @@ function parseImportArgs(args: string[]) {
     allowPositionals: true,
   });
 }
-
-const SHOWN_ALREADY = 20;
 
 async function runBalanceImport(
   file: string,
@@ -254,8 +281,6 @@ async function runBalanceImport(
   return withDatabase(config, async (handle) => {
     warnIfEmbedded(handle);
     const tenant = await resolveTenant(handle.db, values.tenant);
-    const reportFile = values.report ? createWriteStream(values.report) : undefined;
-    reportFile?.write('line,outcome,reason,memberId\n');
     const input = createReadStream(file);
     let progress = { rows: 0, credited: 0, problems: 0 };
     const bar = startProgressBar(
@@ -264,20 +289,14 @@ async function runBalanceImport(
       () =>
         `${fmt(progress.rows)} rows, ${fmt(progress.credited)} ${dryRun ? 'to credit' : 'credited'}, ${fmt(progress.problems)} not`,
     );
-    let alreadyShown = 0;
-    let alreadyHidden = 0;
-    const onProblem = (p: BalanceImportProblem) => {
-      reportFile?.write(`${p.line},${p.outcome},${csvCell(p.reason)},${p.memberId ?? ''}\n`);
-      if (p.outcome === 'already_imported' && alreadyShown >= SHOWN_ALREADY) {
-        alreadyHidden++;
-        return;
-      }
-      if (p.outcome === 'already_imported') alreadyShown++;
-      bar.clear();
-      const label =
-        p.outcome === 'invalid' ? 'invalid' : p.outcome === 'unknown_member' ? 'unknown member' : 'skipped';
-      process.stderr.write(`line ${p.line}: ${label}: ${p.reason}\n`);
-    };
+    const problems = createProblemLog({
+      reportPath: values.report,
+      quiet: 'already_imported',
+      quietWhat: 'credited by an earlier import',
+      label: (o) => (o === 'invalid' ? 'invalid' : o === 'unknown_member' ? 'unknown member' : 'skipped'),
+      beforePrint: () => bar.clear(),
+    });
+    const onProblem = (p: BalanceImportProblem) => problems.write(p);
     const started = Date.now();
     let lastTick = started;
     try {
@@ -302,11 +321,7 @@ async function runBalanceImport(
         actor: { actorType: 'system', actorId: 'cli' },
       });
       bar.stop();
-      if (alreadyHidden > 0) {
-        process.stderr.write(
-          `… and ${fmt(alreadyHidden)} more rows credited by an earlier import${values.report ? ` (all in ${values.report})` : ' (use --report FILE for the full list)'}\n`,
-        );
-      }
+      problems.summary();
       if (report.ignoredColumns.length > 0) {
         process.stderr.write(`Ignored unknown columns: ${report.ignoredColumns.join(', ')}\n`);
       }
@@ -328,7 +343,7 @@ async function runBalanceImport(
       return 0;
     } finally {
       bar.stop();
-      if (reportFile) await new Promise((r) => reportFile.end(r));
+      await problems.close();
     }
   });
 }

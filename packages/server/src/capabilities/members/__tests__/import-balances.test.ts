@@ -303,6 +303,21 @@ describeEachEngine('Balance import and export', (engine) => {
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
+      const membersFile = join(dir, 'members.csv');
+      const membersReport = join(dir, 'members-report.csv');
+      writeFileSync(membersFile, 'externalId,phone\ncli-9,+79161230909\ncli-bad,12\n');
+      expect(
+        await runImportCommand(
+          ['members', membersFile, '--tenant', p.slug, '--report', membersReport],
+          config,
+          withDatabase,
+        ),
+      ).toBe(0);
+      expect(stdout.mock.calls.map((c) => String(c[0])).join('')).toMatch(/members created\s+1/);
+      expect(readFileSync(membersReport, 'utf8')).toMatch(/^line,outcome,reason,memberId\n3,invalid,"?phone /);
+      expect(await runImportCommand(['members', membersFile, '--workers', 'x'], config, withDatabase)).toBe(
+        2,
+      );
       expect(
         await runImportCommand(
           ['balances', file, '--tenant', p.slug, '--report', reportFile],
