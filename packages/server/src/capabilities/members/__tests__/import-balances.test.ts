@@ -314,7 +314,9 @@ describeEachEngine('Balance import and export', (engine) => {
         ),
       ).toBe(0);
       expect(stdout.mock.calls.map((c) => String(c[0])).join('')).toMatch(/members created\s+1/);
-      expect(readFileSync(membersReport, 'utf8')).toMatch(/^line,outcome,reason,memberId\n3,invalid,"?phone /);
+      expect(readFileSync(membersReport, 'utf8')).toMatch(
+        /^line,outcome,reason,memberId\n3,invalid,"?phone /,
+      );
       expect(await runImportCommand(['members', membersFile, '--workers', 'x'], config, withDatabase)).toBe(
         2,
       );
