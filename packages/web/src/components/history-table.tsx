@@ -2,20 +2,9 @@ import { Anchor, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useFormat } from '../lib/format';
+import { historyKindLabel } from '../lib/history-kinds';
 import type { HistoryEntry } from '../lib/types';
 import { TableScroll } from './table-scroll';
-
-const KINDS = [
-  'accrue',
-  'spend',
-  'refund_return',
-  'refund_revoke',
-  'activate',
-  'expire',
-  'adjust',
-  'revoke',
-  'return_spend',
-];
 
 export function HistoryTable({
   items,
@@ -43,7 +32,7 @@ export function HistoryTable({
             <Table.Tr key={e.entryId}>
               <Table.Td className="nowrap">{f.dateTime(e.at)}</Table.Td>
               <Table.Td>
-                {KINDS.includes(e.kind) ? t(`historyKind.${e.kind as 'accrue'}`) : e.kind}
+                {historyKindLabel(t, e.kind)}
                 {e.bucket === 'pending' && ` (${t('history.pending')})`}
                 {e.reason && (
                   <Text size="xs" c="dimmed">

@@ -271,6 +271,11 @@ export const en: Messages<typeof ru> = {
     adjust: 'Manual adjustment',
     revoke: 'Accrual reversed',
     return_spend: 'Spent points returned',
+    import: 'Points moved from the previous program',
+    household_in: 'Points pooled into the household wallet',
+    household_out: 'Points moved to the household wallet',
+    merge_in: 'Points from a merged duplicate',
+    merge_out: 'Points moved on merging',
   },
   receipts: {
     title: 'Receipts',

@@ -4,19 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { QueryState } from '../../components/query-state';
 import { api } from '../../lib/api';
 import { useFormat } from '../../lib/format';
+import { historyKindLabel } from '../../lib/history-kinds';
 import type { CabinetProfile, HistoryEntry, Page, ReceiptListItem } from '../../lib/types';
-
-const KINDS = [
-  'accrue',
-  'spend',
-  'refund_return',
-  'refund_revoke',
-  'activate',
-  'expire',
-  'adjust',
-  'revoke',
-  'return_spend',
-];
 
 export function HistoryView({ profile }: { profile: CabinetProfile }) {
   const { t } = useTranslation();
@@ -45,7 +34,7 @@ export function HistoryView({ profile }: { profile: CabinetProfile }) {
                   <Group key={e.entryId} justify="space-between" wrap="nowrap" component="li">
                     <div>
                       <Text size="sm">
-                        {KINDS.includes(e.kind) ? t(`historyKind.${e.kind as 'accrue'}`) : e.kind}
+                        {historyKindLabel(t, e.kind)}
                         {e.bucket === 'pending' && ` (${t('history.pending')})`}
                       </Text>
                       <Text size="xs" c="dimmed">
