@@ -137,15 +137,7 @@ export async function eraseMember(db: Db, ctx: WriteContext, memberId: string): 
     if (!member) throw memberNotFound(memberId);
     if (member.status === 'anonymized') return;
     await repo.updateMember(trx, ctx.tenantId, memberId, {
-      phone: null,
-      email: null,
-      first_name: null,
-      last_name: null,
-      birth_date: null,
-      external_id: null,
-      tags: [],
-      attributes: {},
-      qr_key: null,
+      ...repo.NO_PERSONAL_DATA,
       status: 'anonymized',
       status_reason: null,
       blocked_at: null,

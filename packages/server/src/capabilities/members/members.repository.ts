@@ -259,6 +259,19 @@ export type MemberChange = {
   updated_at: Date;
 };
 
+/** A member's personal data and identifiers, cleared: what erasure and a merged duplicate keep. */
+export const NO_PERSONAL_DATA = {
+  phone: null,
+  email: null,
+  first_name: null,
+  last_name: null,
+  birth_date: null,
+  external_id: null,
+  tags: [],
+  attributes: {},
+  qr_key: null,
+} as const satisfies Partial<MemberChange>;
+
 export async function updateMember(
   db: DbOrTrx,
   tenantId: string,

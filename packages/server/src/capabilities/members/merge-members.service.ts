@@ -144,15 +144,7 @@ const profileOf = (m: LockedMember): MergeProfile => ({
 async function mergeProfiles(trx: Trx, ctx: WriteContext, survivor: LockedMember, duplicate: LockedMember) {
   const { profile, filled } = computeMergedProfile(profileOf(survivor), profileOf(duplicate));
   await repo.updateMember(trx, ctx.tenantId, duplicate.id, {
-    phone: null,
-    email: null,
-    first_name: null,
-    last_name: null,
-    birth_date: null,
-    external_id: null,
-    tags: [],
-    attributes: {},
-    qr_key: null,
+    ...repo.NO_PERSONAL_DATA,
     status: 'merged',
     status_reason: null,
     merged_into: survivor.id,
