@@ -84,7 +84,7 @@ export class KopilkaServer {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 240_000; // first start of an empty embedded database runs initdb in WebAssembly: slow on a busy machine
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited early:\n${server.log.join('\n')}`);
       try {
