@@ -66,21 +66,30 @@ const LOCK_MEMBER_ACCOUNTS = sqlStatement<{
    where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
 );
 
+/** New rows for a member's accounts in one currency (with any extra column values). */
+export function newMemberAccountRows<E extends object>(
+  tenantId: string,
+  memberId: string,
+  currency: string,
+  extra?: E,
+) {
+  return MEMBER_ACCOUNT_KINDS.map((kind) => ({
+    id: newId('acc'),
+    tenant_id: tenantId,
+    member_id: memberId,
+    currency,
+    kind,
+    ...extra,
+  }));
+}
+
 export async function lockMemberAccounts(trx: Trx, tenantId: string, memberId: string, currency: string) {
   const select = () => LOCK_MEMBER_ACCOUNTS.rows(trx, [tenantId, memberId, currency]);
   let rows = await select();
   if (rows.length < MEMBER_ACCOUNT_KINDS.length) {
     await trx
       .insertInto('account')
-      .values(
-        MEMBER_ACCOUNT_KINDS.map((kind) => ({
-          id: newId('acc'),
-          tenant_id: tenantId,
-          member_id: memberId,
-          currency,
-          kind,
-        })),
-      )
+      .values(newMemberAccountRows(tenantId, memberId, currency))
       .onConflict((oc) =>
         oc
           .columns(['tenant_id', 'member_id', 'currency', 'kind'])

@@ -1,6 +1,5 @@
 import type { DbOrTrx, Trx } from '../../platform/db';
-import { newId } from '../../platform/ids';
-import { MEMBER_ACCOUNT_KINDS } from './ledger.repository';
+import { newMemberAccountRows } from './ledger.repository';
 
 // Queries of wallet transfers (household pooling, member merges): lots and holds changing holder,
 // and the forward pointers on member accounts.
@@ -64,16 +63,7 @@ export async function setForward(
   // A member who never earned has no accounts yet; create them so the pointer exists.
   await trx
     .insertInto('account')
-    .values(
-      MEMBER_ACCOUNT_KINDS.map((kind) => ({
-        id: newId('acc'),
-        tenant_id: tenantId,
-        member_id: memberId,
-        currency,
-        kind,
-        forwarded_to: forwardedTo,
-      })),
-    )
+    .values(newMemberAccountRows(tenantId, memberId, currency, { forwarded_to: forwardedTo }))
     .onConflict((oc) =>
       oc
         .columns(['tenant_id', 'member_id', 'currency', 'kind'])
