@@ -11,8 +11,9 @@
  * import alone; generation is not timed. `--rerun` imports the same file again (nothing may be
  * created). The database is dropped afterwards unless `--keep`.
  *
- * `--workers N` parse workers (the CLI's `--workers`; 0, the default, = the importing thread
- * parses and rows go through the staging table); with workers a big file is loaded directly
+ * `--workers N` parse workers (the CLI's `--workers`; by default what the CLI picks: 2 for a file
+ * of 20 MB or more, else 0 = the importing thread parses and rows go through the staging table);
+ * with workers a big file is loaded directly
  * (import-members-bulk.ts) unless `--direct no`. Each of `--runs` runs gets a fresh database; the median is printed, and
  * with `--out` written as JSON with the load average and the CPU seconds of Node and of the
  * PostgreSQL backends for every run (on a shared machine the CPU figures are the comparable ones).
@@ -28,6 +29,7 @@ import {
   type ImportReport,
   importMembers,
 } from '../packages/server/src/capabilities/members/import-members.service';
+import { defaultParseWorkers } from '../packages/server/src/capabilities/members/members.cli';
 import { createTenant } from '../packages/server/src/capabilities/tenants/tenants.service';
 import { createPostgres } from '../packages/server/src/platform/db';
 import { migrateToLatest } from '../packages/server/src/platform/migrate';
@@ -40,7 +42,7 @@ const { values } = parseArgs({
     'db-url': { type: 'string' },
     keep: { type: 'boolean', default: false },
     rerun: { type: 'boolean', default: false },
-    workers: { type: 'string', default: '0' },
+    workers: { type: 'string' },
     runs: { type: 'string', default: '1' },
     direct: { type: 'string', default: 'yes' },
     out: { type: 'string' },
@@ -49,6 +51,9 @@ const { values } = parseArgs({
   },
 });
 const ROWS = Number(values.rows);
+/** `--workers`, or what `kopilka import members` picks for the generated file. */
+let workers = 0;
+const parseWorkers = () => workers;
 const adminUrl =
   values['db-url'] ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -175,7 +180,7 @@ async function runInFreshDatabase(file: string, expected: { broken: number }): P
         tenantId: tenant.id,
         input: createReadStream(file),
         now: new Date(),
-        parseWorkers: Number(values.workers),
+        parseWorkers: parseWorkers(),
         ...(values.direct === 'yes' ? { inputBytes: statSync(file).size } : {}),
         ...(values.parallel ? { parallel: Number(values.parallel) } : {}),
         ...(values['bulk-min-rows'] ? { bulkMinRows: Number(values['bulk-min-rows']) } : {}),
@@ -249,6 +254,10 @@ async function main() {
   process.stderr.write(
     `generated ${ROWS.toLocaleString('en-US')} rows (${expected.broken} broken, ${expected.duplicates} duplicates) in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${file}\n`,
   );
+  workers =
+    values.workers === undefined
+      ? defaultParseWorkers('postgres', statSync(file).size)
+      : Number(values.workers);
   const runs: RunResult[] = [];
   try {
     for (let i = 0; i < Number(values.runs); i++) runs.push(await runInFreshDatabase(file, expected));
@@ -268,7 +277,7 @@ async function main() {
           date: new Date().toISOString(),
           machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
           rows: ROWS,
-          parseWorkers: Number(values.workers),
+          parseWorkers: parseWorkers(),
           counts: first && {
             created: first.created,
             invalid: first.invalid,

@@ -21,6 +21,13 @@ const EXPORT_USAGE =
   'Usage: kopilka export members FILE.csv [--tenant SLUG]\n' +
   `       kopilka export balances FILE.csv [--tenant SLUG] [--currency ${BALANCE_CURRENCIES.join('|')}]\n`;
 const SHOWN_QUIET = 20;
+/** From this size (~200,000 rows) a file on PostgreSQL is parsed by worker threads by default. */
+export const AUTO_WORKERS_MIN_BYTES = 20 << 20;
+
+/** Parse workers when `--workers` is not given: 2 for a big file on PostgreSQL, else none. */
+export function defaultParseWorkers(engine: DatabaseHandle['engine'], fileBytes: number): number {
+  return engine === 'postgres' && fileBytes >= AUTO_WORKERS_MIN_BYTES ? 2 : 0;
+}
 
 async function resolveTenant(db: Db, slug: string | undefined): Promise<{ id: string; slug: string }> {
   const tenants = await db.selectFrom('tenant').select(['id', 'slug']).orderBy('created_at').execute();
@@ -152,8 +159,9 @@ export async function runImportCommand(
     return 2;
   }
   if (what === 'balances') return runBalanceImport(file, values, config, withDatabase);
-  const workers = values.workers === undefined ? 0 : Number(values.workers);
-  if (!(Number.isSafeInteger(workers) && workers >= 0 && workers <= 16)) {
+  const fileBytes = statSync(file).size;
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isSafeInteger(workers) && workers >= 0 && workers <= 16)) {
     process.stderr.write('--workers must be a whole number from 0 to 16\n');
     return 2;
   }
@@ -165,7 +173,7 @@ export async function runImportCommand(
     let invalidRows = 0;
     const bar = startProgressBar(
       input,
-      statSync(file).size,
+      fileBytes,
       () => `${fmt(rowsRead)} rows read, ${fmt(invalidRows)} invalid`,
     );
     const problems = createProblemLog({
@@ -190,9 +198,10 @@ export async function runImportCommand(
         input,
         now: new Date(),
         // --workers: parse in threads and, for a big file into a smaller program, load it
-        // directly (import-members-bulk.ts): less PostgreSQL CPU, more CPU here.
-        parseWorkers: workers,
-        inputBytes: statSync(file).size,
+        // directly (import-members-bulk.ts): less PostgreSQL CPU, more CPU here. By default
+        // only a big file on PostgreSQL gets them (a worker costs ~0.5 s to start).
+        parseWorkers: workers ?? defaultParseWorkers(handle.engine, fileBytes),
+        inputBytes: fileBytes,
         onProblem,
         onProgress: (p) => {
           rowsRead = p.rows;
