@@ -24,6 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     dataDir: config.KOPILKA_DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
     acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+    queueBudgetMs: config.DATABASE_QUEUE_BUDGET_MS,
     pgliteSharedBuffersMb: config.KOPILKA_PGLITE_SHARED_BUFFERS_MB,
   });
   logger.info(

@@ -9,6 +9,7 @@ const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  DATABASE_QUEUE_BUDGET_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   KOPILKA_DATA_DIR: Type.String({ minLength: 1, default: './.kopilka' }),
   KOPILKA_PGLITE_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4096, default: 32 }),
   KOPILKA_DEMO: Type.Boolean({ default: true }),

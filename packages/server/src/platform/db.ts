@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { AdmissionPool, QUEUE_OVER_BUDGET } from './admission-pool';
 import type { Database } from './database';
 import { OneCallPGliteDialect } from './pglite-dialect';
 
@@ -25,18 +26,28 @@ function parseInt8(value: string): number {
   return n;
 }
 
-export function createPostgres(url: string, poolSize = 10, acquireTimeoutMs = 0): DatabaseHandle {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    // 0 = wait for a connection as long as it takes (tests, CLI); the server sets a bound so that
-    // overload is answered with a fast 503 instead of an ever longer queue.
-    connectionTimeoutMillis: acquireTimeoutMs,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+export function createPostgres(
+  url: string,
+  poolSize = 10,
+  acquireTimeoutMs = 0,
+  queueBudgetMs = 0,
+): DatabaseHandle {
+  const pool = new AdmissionPool(
+    {
+      connectionString: url,
+      max: poolSize,
+      // 0 = wait for a connection as long as it takes (tests, CLI); the server sets a bound so
+      // that a connection that never comes (PostgreSQL restarting) ends in a 503.
+      connectionTimeoutMillis: acquireTimeoutMs,
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === 20 ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
     },
-  });
+    // 0 = admit every request to the queue; the server refuses, at once, a request whose expected
+    // wait exceeds the budget (admission-pool.ts), so overload is answered with fast 503s.
+    queueBudgetMs,
+  );
   // A client that errors (the server restarted, a connection was killed) must not crash the
   // process: idle clients report through the pool, checked-out ones through their own emitter;
   // the query in flight fails and its transaction is retried or answered with an error.
@@ -81,10 +92,11 @@ export async function openDatabase(opts: {
   dataDir: string | null;
   poolSize?: number;
   acquireTimeoutMs?: number;
+  queueBudgetMs?: number;
   pgliteSharedBuffersMb?: number;
 }): Promise<DatabaseHandle> {
   return opts.databaseUrl
-    ? createPostgres(opts.databaseUrl, opts.poolSize, opts.acquireTimeoutMs)
+    ? createPostgres(opts.databaseUrl, opts.poolSize, opts.acquireTimeoutMs, opts.queueBudgetMs)
     : createPglite(
         opts.dataDir,
         opts.pgliteSharedBuffersMb ? { sharedBuffersMb: opts.pgliteSharedBuffersMb } : {},
@@ -99,7 +111,10 @@ export function isRetryableDbError(err: unknown): boolean {
 
 /** pg-pool gave up waiting for a free connection: the server is overloaded. */
 export function isPoolExhausted(err: unknown): boolean {
-  return err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message);
+  return (
+    err instanceof Error &&
+    (/timeout exceeded when trying to connect/i.test(err.message) || err.message === QUEUE_OVER_BUDGET)
+  );
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
