@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
 import pg from 'pg';
 import { log, run, sleep } from './util';
 
@@ -81,6 +82,9 @@ export async function startPrivatePg(opts: {
   const dataDir = opts.dataDir;
   if (!existsSync(`${dataDir}/PG_VERSION`)) {
     log(`initdb ${dataDir}`);
+    // The parents must stay traversable by the postgres user (a recursive 0o700 would lock it out).
+    mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
+    chmodSync(dirname(dataDir), 0o755);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (userInfo().uid === 0) {
       const pwUid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());

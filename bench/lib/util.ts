@@ -46,6 +46,8 @@ export function run(
         resolvePromise({ code, stdout, stderr });
       }
     });
+    // A command that exits without reading its input closes the pipe: its exit code tells, not EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }
