@@ -28,8 +28,13 @@ export function hasTotalLimit(limits: CampaignLimits | null | undefined): boolea
   );
 }
 
+/** Where a member's per-member limit counters start: `member:<id>:` (ids hold no colon). */
+export function memberScopePrefix(memberId: string): string {
+  return `member:${memberId}:`;
+}
+
 export function memberScopeKey(memberId: string, periodKey: string): string {
-  return `member:${memberId}:${periodKey}`;
+  return `${memberScopePrefix(memberId)}${periodKey}`;
 }
 
 type Counter = { uses: number; points: number; money_minor: number };

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { endAllCabinetSessions } from '../cabinet/cabinet.service';
+import { memberScopePrefix } from '../campaigns/campaign-pricing.service';
 
 // The member-scoped rows a merge hands from the duplicate to the survivor, across capabilities
 // (like `memberDataSections` for export, this is the one place that knows them all). History that
@@ -47,13 +48,15 @@ export async function moveMemberData(trx: Trx, ids: MergeIds): Promise<MergeData
       .where('member_id', '=', d)
       .executeTakeFirst()
       .then(moved);
+  // Campaign state first: the duplicate's usage rows and limit counters are found through its
+  // receipts (indexed by member), before those move.
+  await moveCampaignAndCouponState(trx, ids);
   // Receipts follow the member: a refund of an old receipt finds its lots through them, tiers and
   // analytics count them for the survivor.
   const receiptsMoved = await repoint('receipt');
   const cardsMoved = await repoint('member_card');
   const notesMoved = await repoint('member_note');
   const consentsMoved = await moveConsents(trx, ids);
-  await moveCampaignAndCouponState(trx, ids);
   await moveOtherRows(trx, ids);
   return { receiptsMoved, cardsMoved, consentsMoved, notesMoved };
 }
@@ -105,14 +108,13 @@ async function moveConsents(trx: Trx, { tenantId, survivorId, duplicateId }: Mer
 }
 
 /**
- * Campaign progress (stamps, spend) and per-member coupon uses add up; usage records, personal
- * coupons and redemptions follow the member, so a refund of an old receipt gives back to the
- * survivor's counts.
+ * Campaign progress (stamps, spend), per-member campaign limit counters and per-member coupon uses
+ * add up; usage records, personal coupons and redemptions follow the member, so a refund of an old
+ * receipt gives back to the survivor's counts.
  */
-async function moveCampaignAndCouponState(
-  trx: Trx,
-  { tenantId, survivorId: s, duplicateId: d, now }: MergeIds,
-) {
+async function moveCampaignAndCouponState(trx: Trx, ids: MergeIds) {
+  const { tenantId, survivorId: s, duplicateId: d, now } = ids;
+  await moveCampaignLimitCounters(trx, ids);
   await sql`
     insert into campaign_member_state as c (tenant_id, campaign_id, member_id, stamps, spend_minor, updated_at)
     select tenant_id, campaign_id, ${s}, stamps, spend_minor, ${now} from campaign_member_state
@@ -128,7 +130,7 @@ async function moveCampaignAndCouponState(
     select tenant_id, series_id, ${s}, uses from coupon_member_use where tenant_id = ${tenantId} and member_id = ${d}
     on conflict (tenant_id, series_id, member_id) do update set uses = u.uses + excluded.uses`.execute(trx);
   await sql`delete from coupon_member_use where tenant_id = ${tenantId} and member_id = ${d}`.execute(trx);
-  for (const table of ['campaign_usage', 'coupon', 'coupon_redemption'] as const) {
+  for (const table of ['coupon', 'coupon_redemption'] as const) {
     await trx
       .updateTable(table)
       .set({ member_id: s })
@@ -136,6 +138,48 @@ async function moveCampaignAndCouponState(
       .where('member_id', '=', d)
       .execute();
   }
+}
+
+/**
+ * A per-member limit ("once per member", "twice a month") counts uses in a row per campaign and
+ * period keyed `member:<id>:<period>`: the duplicate's rows add to the survivor's of the same
+ * campaign and period, so two records of one person cannot take an offer twice. Usage records
+ * carry that key so a refund gives the use back; they now name the survivor's row.
+ *
+ * The duplicate's counter keys are exactly the keys its usage records name (a counter is only
+ * counted together with a usage record), found through the duplicate's receipts, which are
+ * indexed by member; the counters themselves are indexed by campaign, not member. Runs once per
+ * merge: a repeated merge of the pair returns before moving anything.
+ */
+async function moveCampaignLimitCounters(trx: Trx, { tenantId, survivorId: s, duplicateId: d }: MergeIds) {
+  const from = memberScopePrefix(d);
+  const to = memberScopePrefix(s);
+  const usages = sql`
+    select u.campaign_id, u.member_scope_key from receipt r
+      join campaign_usage u on u.tenant_id = r.tenant_id and u.receipt_id = r.id
+     where r.tenant_id = ${tenantId} and r.member_id = ${d} and u.member_id = ${d}`;
+  await sql`
+    with keys as (
+      select distinct campaign_id, member_scope_key as scope_key from (${usages}) u
+       where left(member_scope_key, ${from.length}) = ${from}
+    ), gone as (
+      delete from campaign_counter c using keys k
+       where c.tenant_id = ${tenantId} and c.campaign_id = k.campaign_id and c.scope_key = k.scope_key
+      returning c.campaign_id, c.scope_key, c.uses, c.points, c.money_minor
+    )
+    insert into campaign_counter as c (tenant_id, campaign_id, scope_key, uses, points, money_minor)
+    select ${tenantId}, campaign_id, ${to} || substr(scope_key, ${from.length + 1}), uses, points, money_minor
+      from gone
+    on conflict (tenant_id, campaign_id, scope_key) do update
+      set uses = c.uses + excluded.uses, points = c.points + excluded.points,
+          money_minor = c.money_minor + excluded.money_minor`.execute(trx);
+  await sql`
+    update campaign_usage u set member_id = ${s},
+      member_scope_key = case when left(u.member_scope_key, ${from.length}) = ${from}
+        then ${to} || substr(u.member_scope_key, ${from.length + 1}) else u.member_scope_key end
+      from receipt r
+     where r.tenant_id = ${tenantId} and r.member_id = ${d}
+       and u.tenant_id = r.tenant_id and u.receipt_id = r.id and u.member_id = ${d}`.execute(trx);
 }
 
 async function moveOtherRows(trx: Trx, { tenantId, survivorId: s, duplicateId: d }: MergeIds) {

@@ -46,7 +46,8 @@ export const memberMergeRoutes: RoutePlugin = (deps) => async (app) => {
           'open reservations are released), receipts (refunds of old receipts return points to the survivor), cards, ' +
           'consents (history kept; the newest decision per channel and purpose wins), notes, tags (union), custom ' +
           "attributes (survivor's value wins), the higher tier, campaign progress, paid membership and household " +
-          'seat. Profile fields the survivor lacks are taken from the duplicate. The duplicate becomes `merged` ' +
+          'seat. Per-member campaign limits add up (an offer the duplicate used counts as used by the survivor). ' +
+          'Profile fields the survivor lacks are taken from the duplicate. The duplicate becomes `merged` ' +
           '(final): its phone, email, externalId and QR code are released, it can no longer earn, spend or sign in, ' +
           '`GET /v1/members/{id}` answers it with `mergedInto`, and a receipt sent with its id goes to the survivor. ' +
           'Repeating the merge (same key, or the same pair again) answers the same; merging into another member is ' +

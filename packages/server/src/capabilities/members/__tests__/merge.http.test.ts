@@ -15,7 +15,7 @@ describeEachEngine('merging duplicate members', (engine) => {
     await t?.close();
   });
 
-  const { member, adjust, balance, confirm, merge, household } = walletHelpers(() => t);
+  const { member, adjust, balance, confirm, merge, household, oncePerMemberOffer } = walletHelpers(() => t);
   const timelineTypes = async (memberId: string) =>
     (await t.call({ method: 'GET', url: `/v1/members/${memberId}/timeline` }))
       .json()
@@ -171,6 +171,56 @@ describeEachEngine('merging duplicate members', (engine) => {
       .where('action', '=', 'member.merged')
       .execute();
     expect(audit).toEqual([{ target_id: survivor.memberId }]);
+    await verifyOk(t);
+  });
+
+  it('adds the duplicate’s per-member campaign limits to the survivor’s: a once-per-member offer is not taken twice', async () => {
+    const storeId = 'store-once-per-member';
+    const offer = await oncePerMemberOffer(storeId);
+    const buy = async (memberId: string) => {
+      const res = await confirm({ memberId }, 20000, 0, storeId);
+      expect(res.statusCode, res.body).toBe(201);
+      return { receiptId: res.json().receiptId as string, bonus: offer.applied(res.json()) };
+    };
+    const counters = async () =>
+      (
+        await t.db
+          .selectFrom('campaign_counter')
+          .select(['scope_key', 'uses'])
+          .where('tenant_id', '=', t.tenant.tenantId)
+          .where('campaign_id', '=', offer.campaignId)
+          .orderBy('scope_key')
+          .execute()
+      ).map((c) => [c.scope_key, Number(c.uses)]);
+
+    const [survivor, dup] = [await member(), await member()];
+    const used = await buy(dup.memberId);
+    expect(used.bonus).toBe(true);
+    expect((await buy(dup.memberId)).bonus).toBe(false);
+    const key = uid('merge');
+    expect((await merge(survivor.memberId, dup.memberId, key)).statusCode).toBe(200);
+    expect(await counters()).toEqual([[`member:${survivor.memberId}:ever`, 1]]);
+    // The survivor never took the offer itself, but the person did, as the duplicate.
+    expect((await buy(survivor.memberId)).bonus).toBe(false);
+    expect((await buy(dup.memberId)).bonus).toBe(false);
+    // A retried merge (same key, or the same pair) adds nothing twice.
+    expect((await merge(survivor.memberId, dup.memberId, key)).statusCode).toBe(200);
+    expect((await merge(survivor.memberId, dup.memberId)).statusCode).toBe(200);
+    expect(await counters()).toEqual([[`member:${survivor.memberId}:ever`, 1]]);
+    // Cancelling the duplicate's old receipt gives the use back, to the survivor.
+    const cancel = await t.call({ method: 'POST', url: `/v1/receipts/${used.receiptId}/cancel` });
+    expect(cancel.statusCode, cancel.body).toBeLessThan(300);
+    expect(await counters()).toEqual([[`member:${survivor.memberId}:ever`, 0]]);
+    expect((await buy(survivor.memberId)).bonus).toBe(true);
+
+    // Both used it: the survivor's counter holds both uses.
+    const [s2, d2] = [await member(), await member()];
+    expect((await buy(s2.memberId)).bonus).toBe(true);
+    expect((await buy(d2.memberId)).bonus).toBe(true);
+    expect((await merge(s2.memberId, d2.memberId)).statusCode).toBe(200);
+    expect(await counters()).toContainEqual([`member:${s2.memberId}:ever`, 2]);
+    expect((await counters()).some(([k]) => String(k).includes(d2.memberId))).toBe(false);
+    expect((await buy(s2.memberId)).bonus).toBe(false);
     await verifyOk(t);
   });
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { TestApp } from '../../../testing/test-app';
+import { createCampaign } from '../../campaigns/__tests__/campaigns-fixtures';
 import { uid } from '../../receipts/__tests__/receipts-fixtures';
 
 export type BalanceBody = {
@@ -35,12 +36,18 @@ export function walletHelpers(app: () => TestApp) {
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as BalanceBody;
   };
-  const confirm = (memberRef: Record<string, string>, amountMinor: number, pointsToSpend = 0) =>
+  const confirm = (
+    memberRef: Record<string, string>,
+    amountMinor: number,
+    pointsToSpend = 0,
+    storeId?: string,
+  ) =>
     app().call({
       method: 'POST',
       url: '/v1/receipts/confirm',
       payload: {
         receiptId: uid('w'),
+        ...(storeId ? { storeId } : {}),
         member: memberRef,
         lines: [{ lineId: '1', sku: 'BEANS', category: 'coffee', quantity: 1, amountMinor }],
         pointsToSpend,
@@ -73,7 +80,22 @@ export function walletHelpers(app: () => TestApp) {
     for (const memberId of others) await addToHousehold(householdId, memberId);
     return householdId;
   };
-  return { member, adjust, balance, confirm, merge, household, addToHousehold };
+  /** A 50-point bonus each member may take once, at `storeId` only (other tests' receipts miss it). */
+  const oncePerMemberOffer = async (storeId: string) => {
+    const campaignId = await createCampaign(app(), {
+      name: 'Welcome bonus, once per member',
+      scope: { storeIds: [storeId] },
+      effect: { type: 'bonus_points', points: 50 },
+      limits: { perMember: { uses: 1, period: 'ever' } },
+    });
+    return {
+      campaignId,
+      /** Whether a receipt answer got the bonus. */
+      applied: (receipt: { effects: { campaignId: string | null }[] }) =>
+        receipt.effects.some((e) => e.campaignId === campaignId),
+    };
+  };
+  return { member, adjust, balance, confirm, merge, household, addToHousehold, oncePerMemberOffer };
 }
 
 /** 5 % earned, spendable at once, a year to expire, at most half a receipt paid with points. */
