@@ -81,7 +81,7 @@ async function serverShape(c: pg.PoolClient, v: Vars, m: number, r: string) {
     member,
   ]);
   await c.query(
-    `select id, kind, balance, debt, forwarded_to from account where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
+    `select id, kind, balance, debt, forwarded_to, forward_reason from account where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
     [v.tenant, member, 'points'],
   );
   await c.query(

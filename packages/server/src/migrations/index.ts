@@ -16,6 +16,8 @@ import * as m20261122000950 from './2026_11_22_000950_create_cabinet_sessions';
 import * as m20261122001000 from './2026_11_22_001000_add_member_merge_and_wallet_pooling';
 import * as m20261122001001 from './2026_11_22_001001_pool_existing_household_wallets';
 import * as m20261122001100 from './2026_11_22_001100_add_verification_last_wrong_hash';
+import * as m20261122001200 from './2026_11_22_001200_add_account_forward_reason';
+import * as m20261122001201 from './2026_11_22_001201_backfill_account_forward_reason';
 
 // Every migration, in order. Never edit a committed migration: add a new file and list it here.
 export const migrations: Record<string, Migration> = {
@@ -36,4 +38,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_001000_add_member_merge_and_wallet_pooling': m20261122001000,
   '2026_11_22_001001_pool_existing_household_wallets': m20261122001001,
   '2026_11_22_001100_add_verification_last_wrong_hash': m20261122001100,
+  '2026_11_22_001200_add_account_forward_reason': m20261122001200,
+  '2026_11_22_001201_backfill_account_forward_reason': m20261122001201,
 };

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { newId } from '../../platform/ids';
 import { sqlStatement } from '../../platform/sql-statement';
-import type { LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
+import type { ForwardReason, LedgerEntryTable, LotTable, PostingTable } from './ledger.table';
 
 export const MEMBER_ACCOUNT_KINDS = ['available', 'pending'] as const;
 
@@ -61,8 +61,9 @@ const LOCK_MEMBER_ACCOUNTS = sqlStatement<{
   balance: number;
   debt: number;
   forwarded_to: string | null;
+  forward_reason: ForwardReason | null;
 }>(
-  `select id, kind, balance, debt, forwarded_to from account
+  `select id, kind, balance, debt, forwarded_to, forward_reason from account
    where tenant_id = $1 and member_id = $2 and currency = $3 order by kind for update`,
 );
 

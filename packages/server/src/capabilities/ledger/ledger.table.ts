@@ -11,7 +11,12 @@ export type AccountTable = {
   created_at: Generated<Date>;
   /** Set when this member's points live in another member's accounts (household, merge). */
   forwarded_to: string | null;
+  /** Why `forwarded_to` is set; null when it is not. */
+  forward_reason: ForwardReason | null;
 };
+
+/** A household member's points pooled into the household wallet, or a merged duplicate's moved to the survivor's. */
+export type ForwardReason = 'household' | 'merge';
 
 export type LotTable = {
   id: string;

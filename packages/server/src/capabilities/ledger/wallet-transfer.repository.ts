@@ -1,5 +1,6 @@
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { newMemberAccountRows } from './ledger.repository';
+import type { ForwardReason } from './ledger.table';
 
 // Queries of wallet transfers (household pooling, member merges): lots and holds changing holder,
 // and the forward pointers on member accounts.
@@ -58,22 +59,26 @@ export async function setForward(
   tenantId: string,
   memberId: string,
   currency: string,
-  forwardedTo: string | null,
+  forward: { to: string; reason: ForwardReason } | null,
 ): Promise<void> {
+  const values = { forwarded_to: forward?.to ?? null, forward_reason: forward?.reason ?? null };
   // A member who never earned has no accounts yet; create them so the pointer exists.
   await trx
     .insertInto('account')
-    .values(newMemberAccountRows(tenantId, memberId, currency, { forwarded_to: forwardedTo }))
+    .values(newMemberAccountRows(tenantId, memberId, currency, values))
     .onConflict((oc) =>
       oc
         .columns(['tenant_id', 'member_id', 'currency', 'kind'])
         .where('member_id', 'is not', null)
-        .doUpdateSet({ forwarded_to: forwardedTo }),
+        .doUpdateSet(values),
     )
     .execute();
 }
 
-/** Members whose points pointed at `fromHolder` now point at `toHolder` (a holder was merged). */
+/**
+ * Members whose points pointed at `fromHolder` now point at `toHolder` (a holder was merged, or
+ * joined a household); each keeps its own reason for forwarding.
+ */
 export async function repointForwards(
   trx: Trx,
   tenantId: string,

@@ -3,6 +3,7 @@ import { planWalletTransfer } from '@kopilka/domain/ledger';
 import type { Trx } from '../../platform/db';
 import * as repo from './ledger.repository';
 import { createInternalOperation } from './ledger.service';
+import type { ForwardReason } from './ledger.table';
 import { accountIdOf, openOwnWallet, openWallet, type Wallet } from './wallet.service';
 import * as transferRepo from './wallet-transfer.repository';
 
@@ -28,6 +29,8 @@ export type MoveContext = {
   now: Date;
   /** Operation scope (`household.pool`, `member.merge`) and history kinds for both sides. */
   scope: string;
+  /** Recorded with the source's forward pointer (a purchase reads it under its account lock). */
+  forwardReason: ForwardReason;
   entryKinds: { out: string; in: string };
   reason: string;
 };
@@ -106,7 +109,10 @@ export async function moveWallet(
     }
     await repo.insertEntries(trx, entries);
   }
-  await transferRepo.setForward(trx, tenantId, fromMemberId, currency, holderId);
+  await transferRepo.setForward(trx, tenantId, fromMemberId, currency, {
+    to: holderId,
+    reason: ctx.forwardReason,
+  });
   return move;
 }
 

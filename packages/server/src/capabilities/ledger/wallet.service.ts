@@ -10,7 +10,7 @@ import {
 import type { DbOrTrx, Trx } from '../../platform/db';
 import { WriteBatch } from '../../platform/write-batch';
 import * as repo from './ledger.repository';
-import type { LotRow } from './ledger.table';
+import type { ForwardReason, LotRow } from './ledger.table';
 import {
   queueAccountBalance,
   queueHoldDelete,
@@ -35,6 +35,12 @@ export type Wallet = {
   lotReceipts: Map<string, string | null>;
   /** live holds by the receipt they reserve points for */
   holdsByReceipt: Map<string, string>;
+  /**
+   * Why the accounts of the member the wallet was opened for forward here (null: they are the
+   * wallet). Read under the lock: `merge` means that member was merged, possibly while this
+   * transaction waited for the lock.
+   */
+  forwardedBy: ForwardReason | null;
 };
 
 export type PlanContext = {
@@ -105,12 +111,13 @@ export async function openWallet(
 ): Promise<Wallet> {
   let memberId = ref.memberId;
   let accounts = await repo.lockMemberAccounts(trx, ref.tenantId, memberId, ref.currency);
+  const forwardedBy = accounts.available.forwarded_to ? accounts.available.forward_reason : null;
   for (let hop = 0; accounts.available.forwarded_to; hop++) {
     if (hop >= MAX_FORWARD_HOPS) throw new Error(`wallet of ${ref.memberId} forwards in a loop`);
     memberId = accounts.available.forwarded_to;
     accounts = await repo.lockMemberAccounts(trx, ref.tenantId, memberId, ref.currency);
   }
-  const wallet = await loadWallet(trx, { ...ref, memberId }, accounts, opts);
+  const wallet = await loadWallet(trx, { ...ref, memberId }, accounts, opts, forwardedBy);
   const extra = opts.extraLotIds ?? [];
   if (followLots && extra.length > 0) {
     const loaded = new Set(wallet.state.lots.map((l) => l.lotId));
@@ -134,6 +141,7 @@ async function loadWallet(
   ref: WalletRef,
   accounts: Awaited<ReturnType<typeof repo.lockMemberAccounts>>,
   opts: { now: Date; extraLotIds?: readonly string[] },
+  forwardedBy: ForwardReason | null = null,
 ): Promise<Wallet> {
   const programAccounts = await programAccountsFor(trx, ref.tenantId, ref.currency);
   const { lots: lotRows, holds: holdRows } = await repo.selectWalletRows(
@@ -157,6 +165,7 @@ async function loadWallet(
     programAccounts,
     lotReceipts: new Map(lotRows.map((l) => [l.id, l.receipt_id])),
     holdsByReceipt: new Map(holdRows.filter((h) => h.receipt_id !== null).map((h) => [h.receipt_id!, h.id])),
+    forwardedBy,
   };
 }
 

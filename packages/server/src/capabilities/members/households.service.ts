@@ -148,6 +148,7 @@ async function poolIntoHousehold(trx: Trx, ctx: WriteContext, householdId: strin
     {
       now: ctx.now,
       scope: 'household.pool',
+      forwardReason: 'household',
       entryKinds: { out: 'household_out', in: 'household_in' },
       reason: `household ${householdId}`,
     },

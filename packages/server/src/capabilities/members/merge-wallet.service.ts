@@ -80,6 +80,7 @@ export async function mergeWallets(trx: Trx, ids: MergeIds): Promise<MergeWallet
       {
         now,
         scope: 'household.pool',
+        forwardReason: 'household',
         entryKinds: { out: 'household_out', in: 'household_in' },
         reason: `household ${inherited.householdId}`,
       },
@@ -98,6 +99,7 @@ export async function mergeWallets(trx: Trx, ids: MergeIds): Promise<MergeWallet
       {
         now,
         scope: 'member.merge',
+        forwardReason: 'merge',
         entryKinds: { out: 'merge_out', in: 'merge_in' },
         reason: `merged ${duplicateId} into ${survivorId}`,
       },

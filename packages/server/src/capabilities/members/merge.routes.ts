@@ -49,7 +49,8 @@ export const memberMergeRoutes: RoutePlugin = (deps) => async (app) => {
           'seat. Per-member campaign limits add up (an offer the duplicate used counts as used by the survivor). ' +
           'Profile fields the survivor lacks are taken from the duplicate. The duplicate becomes `merged` ' +
           '(final): its phone, email, externalId and QR code are released, it can no longer earn, spend or sign in, ' +
-          '`GET /v1/members/{id}` answers it with `mergedInto`, and a receipt sent with its id goes to the survivor. ' +
+          '`GET /v1/members/{id}` answers it with `mergedInto`, and a receipt sent with its id goes to the survivor ' +
+          '(also one confirmed while the merge ran). ' +
           'Repeating the merge (same key, or the same pair again) answers the same; merging into another member is ' +
           '409. Refused with 409: an erased member, both members in households, both with a live paid membership. ' +
           'A member cannot be merged into itself (422).',

@@ -2,11 +2,12 @@ import { computeSpendablePoints, type MemberPointsState } from '@kopilka/domain/
 import { type Db, type DbOrTrx, inTransaction } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { holdForReceipt, stateBalance, walletBalance } from '../ledger/ledger.service';
-import { openWallet, POINTS, readWallet, rowToLot } from '../ledger/wallet.service';
+import { POINTS, readWallet, rowToLot } from '../ledger/wallet.service';
 import {
   loadPricingInputs,
   loadProgramFor,
   occurredAtOf,
+  openReceiptWallet,
   type ResolvedMember,
   resolveReceiptMember,
   runCalculation,
@@ -85,12 +86,12 @@ async function calculateAndReserve(
   trx: Parameters<Parameters<typeof inTransaction>[1]>[0],
   tenantId: string,
   body: ReceiptBodyInput,
-  member: ResolvedMember,
+  resolved: ResolvedMember,
   program: Awaited<ReturnType<typeof loadProgramFor>>['program'],
   occurredAt: Date,
   now: Date,
 ): Promise<ReceiptViewType> {
-  const wallet = await openWallet(trx, { tenantId, memberId: member.memberId, currency: POINTS }, { now });
+  const { member, wallet } = await openReceiptWallet(trx, tenantId, body, resolved, now);
   const ownHold = wallet.holdsByReceipt.get(body.receiptId);
   const available = computeSpendablePoints(wallet.state, now, ownHold ? { holdId: ownHold } : {});
   const { campaigns, tier } = await loadPricingInputs(

@@ -12,12 +12,13 @@ import {
   spendFromWallet,
   walletBalance,
 } from '../ledger/ledger.service';
-import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
+import type { Wallet } from '../ledger/wallet.service';
 import { onReceiptConfirmed } from '../tiers/tiers.service';
 import {
   loadPricingInputs,
   loadProgramFor,
   occurredAtOf,
+  openReceiptWallet,
   resolveReceiptMember,
   runCalculation,
 } from './receipt-context.service';
@@ -48,11 +49,10 @@ export async function confirmReceipt(
     async (operationId) => {
       const occurredAt = occurredAtOf(body, now);
       const { program, version } = await loadProgramFor(trx, tenantId, occurredAt, now);
-      const member = await resolveReceiptMember(trx, tenantId, body, now);
+      let member = await resolveReceiptMember(trx, tenantId, body, now);
+      let wallet: Wallet | null = null;
+      if (member) ({ member, wallet } = await openReceiptWallet(trx, tenantId, body, member, now));
       const memberId = member?.memberId ?? null;
-      let wallet: Wallet | null = memberId
-        ? await openWallet(trx, { tenantId, memberId, currency: POINTS }, { now })
-        : null;
       const { campaigns, tier } = await loadPricingInputs(
         trx,
         tenantId,

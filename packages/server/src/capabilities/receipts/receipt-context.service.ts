@@ -8,9 +8,10 @@ import {
   type ReceiptCalculation,
   type ReceiptProblem,
 } from '@kopilka/domain/receipts';
-import type { DbOrTrx } from '../../platform/db';
+import type { DbOrTrx, Trx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { findActiveCampaigns } from '../campaigns/campaigns.service';
+import { openWallet, POINTS, type Wallet } from '../ledger/wallet.service';
 import { resolveMemberRef } from '../members/members.service';
 import { getProgramAt } from '../program/program.service';
 import { findMemberTier } from '../tiers/tiers.service';
@@ -96,8 +97,17 @@ export async function resolveReceiptMember(
       : ({ [key]: ref[key] } as { memberId: string }),
     now,
   );
-  const active = resolved.status === 'active';
-  const spendIdentified = resolved.identifiedBy !== 'phone';
+  return receiptMemberOf(body, resolved.memberId, resolved.status, resolved.identifiedBy);
+}
+
+function receiptMemberOf(
+  body: ReceiptBodyInput,
+  memberId: string,
+  status: string,
+  identifiedBy: string,
+): ResolvedMember {
+  const active = status === 'active';
+  const spendIdentified = identifiedBy !== 'phone';
   if ((body.pointsToSpend ?? 0) > 0) {
     if (!spendIdentified) {
       throw new AppError(
@@ -106,18 +116,31 @@ export async function resolveReceiptMember(
       );
     }
     if (!active)
-      throw new AppError(
-        'unprocessable',
-        `Member ${resolved.memberId} is ${resolved.status} and cannot pay with points.`,
-        { memberStatus: resolved.status },
-      );
+      throw new AppError('unprocessable', `Member ${memberId} is ${status} and cannot pay with points.`, {
+        memberStatus: status,
+      });
   }
-  return {
-    memberId: resolved.memberId,
-    canEarn: active,
-    canSpend: active && spendIdentified,
-    identifiedBy: resolved.identifiedBy,
-  };
+  return { memberId, canEarn: active, canSpend: active && spendIdentified, identifiedBy };
+}
+
+/**
+ * Locks the points wallet of the receipt's member. The member was resolved before the lock; if a
+ * merge of that member held the lock meanwhile, the accounts now forward to the survivor's
+ * (`forwardedBy: 'merge'`, read under the lock) and the receipt is the survivor's — its row, tier,
+ * campaign limits and answer — as if the till had sent the survivor. Only such a receipt reads the
+ * member again; others pay nothing for the check.
+ */
+export async function openReceiptWallet(
+  trx: Trx,
+  tenantId: string,
+  body: ReceiptBodyInput,
+  member: ResolvedMember,
+  now: Date,
+): Promise<{ member: ResolvedMember; wallet: Wallet }> {
+  const wallet = await openWallet(trx, { tenantId, memberId: member.memberId, currency: POINTS }, { now });
+  if (wallet.forwardedBy !== 'merge') return { member, wallet };
+  const survivor = await resolveMemberRef(trx, tenantId, { memberId: member.memberId }, now);
+  return { member: receiptMemberOf(body, survivor.memberId, survivor.status, member.identifiedBy), wallet };
 }
 
 export async function loadPricingInputs(

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { up as poolExistingHouseholds } from '../../../migrations/2026_11_22_001001_pool_existing_household_wallets';
+import { up as backfillForwardReasons } from '../../../migrations/2026_11_22_001201_backfill_account_forward_reason';
 import { describeEachEngine } from '../../../testing/engines';
 import { createTestApp, type TestApp } from '../../../testing/test-app';
 import { uid, verifyOk } from '../../receipts/__tests__/receipts-fixtures';
+import { walletHelpers } from './wallet-fixtures';
 
 // The data migration that pools households made before pooling existed: members with points,
 // pending points and debt are seeded, their household is written the way it was before pooling
@@ -83,6 +85,49 @@ describeEachEngine('household wallet backfill', (engine) => {
       pointsToSpend: 120,
     });
     expect(spent.balance.available).toBe(14); // 5 % of the 280 RUB paid in money
+    await verifyOk(t);
+  });
+
+  // The data migration that records why accounts forwarded before the reason existed: the
+  // reasons are wiped the way rows of that time were, then the backfill runs.
+  it('records merged members’ forwards as merges and every other forward as a household’s', async () => {
+    const w = walletHelpers(() => t);
+    const [owner, kid, survivor, dup] = [
+      await w.member(),
+      await w.member(),
+      await w.member(),
+      await w.member(),
+    ];
+    await w.adjust(kid.memberId, 10);
+    await w.adjust(dup.memberId, 20);
+    await w.household(owner.memberId, [kid.memberId]);
+    expect((await w.merge(survivor.memberId, dup.memberId)).statusCode).toBe(200);
+    const reasons = async () =>
+      (
+        await t.db
+          .selectFrom('account')
+          .select(['member_id', 'kind', 'forwarded_to', 'forward_reason'])
+          .where('tenant_id', '=', t.tenant.tenantId)
+          .where('member_id', 'is not', null)
+          .orderBy('member_id')
+          .orderBy('kind')
+          .execute()
+      ).map((a) => [a.member_id, a.kind, a.forwarded_to, a.forward_reason]);
+    const before = await reasons();
+    expect(before).toContainEqual([kid.memberId, 'available', owner.memberId, 'household']);
+    expect(before).toContainEqual([dup.memberId, 'pending', survivor.memberId, 'merge']);
+
+    await t.db
+      .updateTable('account')
+      .set({ forward_reason: null })
+      .where('tenant_id', '=', t.tenant.tenantId)
+      .execute();
+    await backfillForwardReasons(t.db);
+    // The same reasons again; households pooled by the older backfill (first test) had none and
+    // now have theirs.
+    expect(await reasons()).toEqual(
+      before.map(([m, kind, to, reason]) => [m, kind, to, to === null ? null : (reason ?? 'household')]),
+    );
     await verifyOk(t);
   });
 });

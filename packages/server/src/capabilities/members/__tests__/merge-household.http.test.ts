@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../../../testing/engines';
 import { createTestApp, type TestApp } from '../../../testing/test-app';
@@ -15,7 +16,8 @@ describeEachEngine('merging duplicate members: households, tiers, races', (engin
   afterAll(async () => {
     await t?.close();
   });
-  const { member, adjust, balance, confirm, merge, household, addToHousehold } = walletHelpers(() => t);
+  const { member, adjust, balance, confirm, merge, household, addToHousehold, oncePerMemberOffer } =
+    walletHelpers(() => t);
 
   it('the survivor takes the household seat and the higher tier; a merged wallet holder hands the wallet over', async () => {
     const ladder = await t.call({
@@ -85,6 +87,16 @@ describeEachEngine('merging duplicate members: households, tiers, races', (engin
     await verifyOk(t);
   });
 
+  const receiptMembers = async (receiptIds: string[]) =>
+    (
+      await t.db
+        .selectFrom('receipt')
+        .select('member_id')
+        .where('tenant_id', '=', t.tenant.tenantId)
+        .where('id', 'in', receiptIds)
+        .execute()
+    ).map((r) => r.member_id);
+
   it('receipts racing a merge follow the duplicate to the survivor', async () => {
     const [survivor, dup] = [await member(), await member()];
     await adjust(dup.memberId, 100);
@@ -96,6 +108,67 @@ describeEachEngine('merging duplicate members: households, tiers, races', (engin
     expect(receipts.map((r) => r.statusCode)).toEqual(Array(8).fill(201));
     // 100 − 8 × 10 spent + 8 × 9 earned, all in the survivor's wallet whichever side of the merge.
     expect((await balance(survivor.memberId)).points.available).toBe(92);
+    // Receipts confirmed before the merge moved with it; those after it, or that waited for it
+    // on the account lock, were written for the survivor.
+    expect(await receiptMembers(receipts.map((r) => r.json().receiptId))).toEqual(
+      Array(8).fill(survivor.memberId),
+    );
     await verifyOk(t);
   });
+
+  // The window above deterministically: every receipt has resolved the duplicate (still active)
+  // and waits on its account lock behind the merge.
+  it.runIf(engine.name === 'postgres')(
+    'a receipt that waited on the account lock for a merge of its member is the survivor’s',
+    async () => {
+      const storeId = 'store-race';
+      const offer = await oncePerMemberOffer(storeId);
+      const buy = (cardNumber: string, pointsToSpend = 0) =>
+        confirm({ cardNumber }, 20000, pointsToSpend, storeId);
+      const [survivor, dup] = [await member(), await member()];
+      await adjust(dup.memberId, 100);
+      const first = await buy(dup.cardNumber); // takes the offer, earns 10 + 50
+      expect(offer.applied(first.json())).toBe(true);
+
+      const waiting = async () =>
+        Number(
+          (
+            await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)
+          ).rows[0]?.n,
+        );
+      const untilWaiting = async (n: number) => {
+        for (let i = 0; i < 1000 && (await waiting()) < n; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await waiting()).toBe(n);
+      };
+      let pending: Promise<Awaited<ReturnType<typeof buy>>>[] = [];
+      // Hold the duplicate's account lock, queue the merge on it, then the receipts behind it.
+      await t.db.transaction().execute(async (trx) => {
+        await trx
+          .selectFrom('account')
+          .select('id')
+          .where('tenant_id', '=', t.tenant.tenantId)
+          .where('member_id', '=', dup.memberId)
+          .forUpdate()
+          .execute();
+        pending = [merge(survivor.memberId, dup.memberId)];
+        await untilWaiting(1);
+        pending.push(...Array.from({ length: 4 }, () => buy(dup.cardNumber, 10)));
+        await untilWaiting(5);
+      });
+      const [merged, ...receipts] = await Promise.all(pending);
+      expect(merged!.statusCode, merged!.body).toBe(200);
+      expect(merged!.json().merged.receiptsMoved).toBe(1);
+      expect(receipts.map((r) => r.statusCode)).toEqual(Array(4).fill(201));
+      const bodies = receipts.map((r) => r.json());
+      // Each answered, was written and was counted for the survivor: the offer the person took
+      // as the duplicate is not taken again.
+      expect(bodies.map((b) => b.memberId)).toEqual(Array(4).fill(survivor.memberId));
+      expect(bodies.map(offer.applied)).toEqual(Array(4).fill(false));
+      expect(await receiptMembers(bodies.map((b) => b.receiptId))).toEqual(Array(4).fill(survivor.memberId));
+      // 100 + 60, − 4 × 10 spent + 4 × 9 earned.
+      expect((await balance(survivor.memberId)).points.available).toBe(156);
+      await verifyOk(t);
+    },
+  );
 });
