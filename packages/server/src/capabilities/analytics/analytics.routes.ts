@@ -17,8 +17,8 @@ const DashboardSchema = Type.Object({
   currency: Type.String(),
   pointValueMinor: Int(),
   members: Type.Object({
-    total: Int('Members not erased'),
-    newInPeriod: Int(),
+    total: Int('Members not erased and not merged into another member'),
+    newInPeriod: Int('Members who joined in the period (merged duplicates not counted)'),
     active30: Int('Members with a receipt in the 30 days before `to`'),
     active90: Int('Members with a receipt in the 90 days before `to`'),
   }),
@@ -39,7 +39,7 @@ const DashboardSchema = Type.Object({
       receiptsAnonymous: Int(),
       revenueMembersMinor: Int(),
       revenueAnonymousMinor: Int(),
-      newMembers: Int(),
+      newMembers: Int('Members who joined that day (merged duplicates not counted)'),
       pointsIssued: Int(),
       pointsSpent: Int(),
       pointsExpired: Int(),
@@ -55,7 +55,8 @@ export const analyticsRoutes: RoutePlugin = (deps) => async (app) => {
         tags: ['analytics'],
         summary: 'Program figures for the console dashboard',
         description:
-          'Members (total, new, active in 30/90 days), receipts and revenue of members vs anonymous buyers, ' +
+          'Members (total, new, active in 30/90 days; a merged duplicate counts as its survivor), ' +
+          'receipts and revenue of members vs anonymous buyers, ' +
           'average check, points issued / spent / expired in the period and outstanding now with the liability in ' +
           `money, and a per-day series. Default period: the 30 days before now; at most ${MAX_DASHBOARD_DAYS} days.`,
         querystring: Type.Object({

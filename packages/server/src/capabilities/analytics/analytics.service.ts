@@ -92,10 +92,12 @@ export async function computeDashboard(
   const since30 = new Date(to.getTime() - 30 * DAY_MS);
   const since90 = new Date(to.getTime() - 90 * DAY_MS);
 
+  // A merged duplicate is the same person as its survivor: not a member of its own, and not a new
+  // one. Figures from receipts need no such filter, since a merge moves the receipts to the survivor.
   const members = await sql<{ total: unknown; new_in_period: unknown }>`
     select count(*) filter (where status <> 'anonymized') as total,
            count(*) filter (where created_at >= ${from} and created_at < ${to}) as new_in_period
-      from member where tenant_id = ${tenantId}`.execute(db);
+      from member where tenant_id = ${tenantId} and status <> 'merged'`.execute(db);
 
   const active = await sql<{ active30: unknown; active90: unknown }>`
     select count(distinct member_id) filter (where occurred_at >= ${since30}) as active30,
@@ -163,7 +165,7 @@ export async function computeDashboard(
     m as (
       select (created_at at time zone ${tz})::date as day, count(*) as new_members
         from member
-       where tenant_id = ${tenantId} and created_at >= ${from} and created_at < ${to}
+       where tenant_id = ${tenantId} and status <> 'merged' and created_at >= ${from} and created_at < ${to}
        group by 1
     ),
     pt as (

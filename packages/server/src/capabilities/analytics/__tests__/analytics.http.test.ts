@@ -160,4 +160,41 @@ describeEachEngine('Analytics dashboard', (engine) => {
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error.code).toBe('forbidden');
   });
+
+  it('counts a merged duplicate as its survivor: one member, one new member, one active buyer', async () => {
+    const period = '?from=2026-11-19T21:00:00.000Z&to=2026-11-22T21:00:00.000Z';
+    const figures = async () => {
+      const d = (await dashboard(period)).json();
+      return { members: d.members, receipts: d.receipts.members, newToday: d.series[2].newMembers };
+    };
+    const before = await figures();
+    at('2026-11-22T13:00:00Z');
+    const dana = await member('+79160000004');
+    const danaAgain = await member('+79160000005');
+    await confirm(danaAgain, 30_000);
+    const withDuplicate = await figures();
+    expect(withDuplicate.members).toEqual({
+      total: before.members.total + 2,
+      newInPeriod: before.members.newInPeriod + 2,
+      active30: before.members.active30 + 1,
+      active90: before.members.active90 + 1,
+    });
+    const merged = await t.call({
+      method: 'POST',
+      url: `/v1/members/${dana}/merge`,
+      payload: { duplicateMemberId: danaAgain },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(await figures()).toEqual({
+      members: {
+        total: before.members.total + 1,
+        newInPeriod: before.members.newInPeriod + 1,
+        active30: before.members.active30 + 1,
+        active90: before.members.active90 + 1,
+      },
+      // The duplicate's receipt is the survivor's now: the members' group is unchanged.
+      receipts: withDuplicate.receipts,
+      newToday: before.newToday + 1,
+    });
+  });
 });
