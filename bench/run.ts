@@ -8,8 +8,8 @@
  * Prints a summary and writes bench/results/<name>.json (default latest.json). See bench/README.md.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { benchProgram, type DatasetMeta, SCALES } from './datagen';
+import { type DatasetMeta, SCALES } from './datagen';
+import { prepareEmbeddedData } from './lib/bench-members';
 import { DATA_ROOT, ensureDataset, saveMeta } from './lib/dataset';
 import { currentSettings, externalPg, type PgTarget, postmasterPid, query, startPrivatePg } from './lib/pg';
 import { type PgbenchResult, runPgbench } from './lib/pgbench';
@@ -57,12 +57,16 @@ const config = {
   /** also run the pre-ADR-0006 15-statement pgbench script at each ratio point */
   legacyPgbench: args['legacy-pgbench'] === true,
   batchMaxS: Number(opt('batch-max-s', '600')),
+  /** the server from its TypeScript sources through tsx instead of the prebuilt bundle `npm start` runs */
+  tsx: args.tsx === true,
   phases: new Set(
     (typeof args.only === 'string' ? args.only : 'ratio,floor,calculate,mix,overload,pglite,batch,others')
       .split(',')
       .filter((p) => !(typeof args.skip === 'string' && args.skip.split(',').includes(p))),
   ),
 };
+
+if (config.tsx) process.env.BENCH_SERVER = 'tsx';
 
 type CpuPerOp = { serverMs: number; postgresMs: number; driverMs: number; totalMs: number };
 type RatioPoint = {
@@ -524,28 +528,9 @@ async function overloadPhase(server: KopilkaServer, meta: DatasetMeta, pgCpu: ()
 /** Embedded mode: the server on PGlite in a fresh data directory, members created by SQL. */
 async function pglitePhase(cwd: string) {
   const dataDir = `${DATA_ROOT}/pglite-data`;
-  rmSync(dataDir, { recursive: true, force: true });
   const logFile = `${DATA_ROOT}/logs/pglite-${config.out}.log`;
   const members = 10_000;
-  // 1. first start: migrations + tenant + API key; 2. members and accounts by SQL; 3. measure.
-  const boot = await startKopilka({ port: config.port + 1, dataDir, logFile, cwd });
-  await boot.stop();
-  const db = await PGlite.create({ dataDir });
-  const tenantId = (await db.query<{ id: string }>('select id from tenant limit 1')).rows[0]!.id;
-  await db.query(
-    `insert into program_version (tenant_id, version, settings, effective_from, created_by) values ($1, 1, $2::jsonb, now() - interval '1 day', 'bench')`,
-    [tenantId, JSON.stringify(benchProgram('Bench embedded'))],
-  );
-  await db.query(
-    `insert into member (id, tenant_id, status, phone, source) select 'mbr_b' || i, $1, 'active', '+79' || (100000000 + i), 'import' from generate_series(1, ${members}) i`,
-    [tenantId],
-  );
-  await db.query(
-    `insert into account (id, tenant_id, member_id, currency, kind) select 'acc_b' || i || k, $1, 'mbr_b' || i, 'points', case k when 'a' then 'available' else 'pending' end
-     from generate_series(1, ${members}) i, (values ('a'), ('p')) v(k)`,
-    [tenantId],
-  );
-  await db.close();
+  await prepareEmbeddedData({ dataDir, port: config.port + 1, logFile, cwd, members });
   const server = await startKopilka({ port: config.port + 1, dataDir, logFile, cwd });
   const meta = { members, richMax: 1 } as DatasetMeta;
   const points: unknown[] = [];

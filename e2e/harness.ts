@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,16 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The node arguments of `npm start` (package.json), without its build step. */
+function startArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const start = scripts.start ?? '';
+  if (!start.startsWith('node ')) throw new Error('package.json: the start script is not "node …"');
+  return start.split(/\s+/).slice(1);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -54,7 +64,7 @@ export class KopilkaServer {
     const dataDir = mkdtempSync(join(tmpdir(), 'kopilka-e2e-'));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'packages/server/src/entrypoints/cli.ts', 'serve'],
+      startArgs(), // the bundle e2e/global-setup.ts built, as `npm start` runs it
       {
         cwd: ROOT,
         env: {

@@ -1,12 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ROOT_DIR, sleep } from './util';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { log, ROOT_DIR, sleep } from './util';
 
 export const BENCH_API_KEY = 'kopilka-bench-key-0123456789abcdefghijklmnopqrstuvwxyz';
 
+/**
+ * How the server runs: `bundle` is what `npm start` runs (plain JavaScript built by
+ * scripts/build-server.mjs, started with the node flags of the tree's `start` script, or of
+ * `start:postgres` on PostgreSQL), `tsx` the TypeScript sources through tsx's loader (~60 MiB more
+ * RSS). Set by `BENCH_SERVER=tsx|bundle` (default `bundle`); a tree from before the bundle runs on tsx.
+ */
+export type ServerRuntime = 'bundle' | 'tsx';
+
 export type KopilkaServer = {
   child: ChildProcess;
+  runtime: ServerRuntime;
   pid: number;
   port: number;
   baseUrl: string;
@@ -27,6 +36,36 @@ export type ServerOptions = {
   cwd?: string;
 };
 
+const builtTrees = new Set<string>();
+
+/** The node arguments that start `kopilka serve` in a tree, building its bundle once per process. */
+function serveCommand(
+  cwd: string,
+  engine: 'pglite' | 'postgres',
+): { runtime: ServerRuntime; args: string[] } {
+  const wanted = process.env.BENCH_SERVER ?? 'bundle';
+  if (wanted !== 'bundle' && wanted !== 'tsx')
+    throw new Error(`BENCH_SERVER must be bundle or tsx, not ${wanted}`);
+  if (wanted === 'bundle' && existsSync(join(cwd, 'scripts/build-server.mjs'))) {
+    if (!builtTrees.has(cwd)) {
+      const build = spawnSync(process.execPath, ['scripts/build-server.mjs', '--quiet'], {
+        cwd,
+        encoding: 'utf8',
+      });
+      if (build.status !== 0) throw new Error(`building the server in ${cwd} failed:\n${build.stderr}`);
+      builtTrees.add(cwd);
+    }
+    const { scripts } = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const start = (engine === 'postgres' && scripts['start:postgres']) || scripts.start || '';
+    if (!start.startsWith('node ')) throw new Error(`${cwd}/package.json: the start script is not "node …"`);
+    return { runtime: 'bundle', args: start.split(/\s+/).slice(1) };
+  }
+  if (wanted === 'bundle') log(`${cwd} has no scripts/build-server.mjs: its server runs on tsx`);
+  return { runtime: 'tsx', args: ['--import', 'tsx', 'packages/server/src/entrypoints/cli.ts', 'serve'] };
+}
+
 /** Starts `kopilka serve` as a child process and waits until /readyz answers 200. */
 export async function startKopilka(opts: ServerOptions): Promise<KopilkaServer> {
   mkdirSync(dirname(opts.logFile), { recursive: true });
@@ -46,11 +85,13 @@ export async function startKopilka(opts: ServerOptions): Promise<KopilkaServer> 
     ...(opts.env ?? {}),
   };
   if (!opts.databaseUrl) delete env.DATABASE_URL;
-  const child = spawn(
-    process.execPath,
-    [...(opts.nodeArgs ?? []), '--import', 'tsx', 'packages/server/src/entrypoints/cli.ts', 'serve'],
-    { cwd: opts.cwd ?? ROOT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const cwd = opts.cwd ?? ROOT_DIR;
+  const { runtime, args } = serveCommand(cwd, opts.databaseUrl ? 'postgres' : 'pglite');
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -74,6 +115,7 @@ export async function startKopilka(opts: ServerOptions): Promise<KopilkaServer> 
   }
   return {
     child,
+    runtime,
     pid: child.pid!,
     port: opts.port,
     baseUrl,

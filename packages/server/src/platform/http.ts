@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -36,7 +36,14 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'kopilka_session';
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const WEB_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+// The web console's build, found from the server package's root: this module runs from
+// packages/server/src/platform/ (tsx, tests) or bundled into packages/server/dist/ (npm start).
+const WEB_DIST = join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), '../web/dist');
+
+function findPackageRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
 
 // Bodies are validated strictly (no type coercion: "100" is not an integer of points, 0.05 is not a
 // decimal string); query strings and path params are text by nature and are coerced.
