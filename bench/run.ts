@@ -93,7 +93,13 @@ const results: Record<string, unknown> = {
 
 async function main() {
   if (!existsSync('/usr/bin/wrk') && (await run('which', ['wrk'], { check: false })).code !== 0) {
-    throw new Error('wrk is not installed: apt-get install -y wrk');
+    // A fresh machine: wrk comes from Debian's packages (root can install it; others are told how).
+    log('wrk is not installed: apt-get install -y wrk');
+    const apt = await run('apt-get', ['install', '-y', 'wrk'], { check: false, timeoutMs: 300_000 }).catch(
+      () => ({ code: 1 }),
+    );
+    if (apt.code !== 0)
+      throw new Error('wrk is not installed and could not be installed: apt-get install -y wrk');
   }
   const tree = sourceTree(config.source);
   results.source = { requested: config.source, tree: tree.label, dir: tree.dir };
