@@ -219,7 +219,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: '1.0.0',
         description:
           'Loyalty platform API: members, points ledger, receipts (cash registers and web shops), campaigns, tiers. ' +
-          'Money is integer minor units; points are integers; decimal rates travel as strings.',
+          'Money is integer minor units; points are integers; decimal rates travel as strings. ' +
+          'Under overload a request is refused at once with 503 `unavailable` and `Retry-After`; retry the same request (writes are idempotent).',
       },
       components: {
         securitySchemes: {
