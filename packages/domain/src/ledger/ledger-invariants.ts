@@ -14,6 +14,8 @@ export type LedgerAccountRow = {
   balance: number | null;
   /** Member accounts only: the member whose accounts hold these points instead (household, merge). */
   forwardedTo?: string | null;
+  /** Why the account forwards (`household` pooling or a `merge`); omit where not known. */
+  forwardReason?: 'household' | 'merge' | null;
 };
 
 /** Postings are grouped by `operationId` (one operation = one plan). */

@@ -31,6 +31,21 @@ export function checkClearingAndForwards(
       }
       continue;
     }
+    if (
+      account.forwardReason !== undefined &&
+      Boolean(account.forwardedTo) !== (account.forwardReason !== null)
+    ) {
+      // A forward must say why (a till racing a merge reads it), and a reason needs a forward.
+      problems.push({
+        code: 'forward_invalid',
+        message: account.forwardedTo
+          ? `member ${account.memberId} (${account.currency}) forwards to ${account.forwardedTo} without a reason`
+          : `member ${account.memberId} (${account.currency}) has a forward reason but forwards nowhere`,
+        accountId: account.accountId,
+        memberId: account.memberId,
+        currency: account.currency,
+      });
+    }
     if (!account.forwardedTo) continue;
     const key = memberKey(account.memberId, account.currency);
     if (sum !== 0 || openLots.has(key) || debtors.has(key)) {

@@ -111,6 +111,18 @@ describe('ledger invariants of transfers', () => {
     expect(codes(half)).toContain('clearing_unbalanced');
   });
 
+  it('reports a forward without a reason, and a reason without a forward', () => {
+    const withReasons = (reasons: Record<string, 'household' | 'merge' | null>): LedgerInvariantInput => ({
+      ...base,
+      accounts: base.accounts.map((a) =>
+        a.accountId in reasons ? { ...a, forwardReason: reasons[a.accountId] } : a,
+      ),
+    });
+    expect(codes(withReasons({ a1: 'merge', a2: null }))).toEqual([]);
+    expect(codes(withReasons({ a1: null }))).toEqual(['forward_invalid']);
+    expect(codes(withReasons({ a2: 'household' }))).toEqual(['forward_invalid']);
+  });
+
   it('reports a forwarded member that still holds points', () => {
     const input: LedgerInvariantInput = {
       ...base,

@@ -35,7 +35,7 @@ export async function verifyLedger(
     const [accounts, pairs, lots, crossed] = await Promise.all([
       db
         .selectFrom('account')
-        .select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt', 'forwarded_to'])
+        .select(['id', 'member_id', 'currency', 'kind', 'balance', 'debt', 'forwarded_to', 'forward_reason'])
         .where('tenant_id', '=', tenantId)
         .execute(),
       sql<{ from_account_id: string; to_account_id: string; points: number; n: number }>`
@@ -68,6 +68,7 @@ export async function verifyLedger(
         name: a.kind as AccountRef,
         balance: a.member_id === null ? null : a.balance,
         forwardedTo: a.forwarded_to,
+        ...(a.member_id === null ? {} : { forwardReason: a.forward_reason }),
       })),
       postings: pairs.map((p) => ({
         operationId: `${p.from_account_id}->${p.to_account_id}`,
