@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 type Node = {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number };
   hitCount?: number;
   children?: number[];
 };
@@ -21,9 +23,42 @@ function bucketOf(url: string): string {
   return url;
 }
 
+/**
+ * A profile of the prebuilt server names dist/cli.js for every frame of our code; each frame of a
+ * bundle with a source map gets the URL of its original .ts file instead, so that files and
+ * stages are told apart as in a profile of the sources.
+ */
+function readProfile(file: string): Profile {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      let map: SourceMap | null = null;
+      try {
+        const path = `${fileURLToPath(url)}.map`;
+        if (existsSync(path)) map = new SourceMap(JSON.parse(readFileSync(path, 'utf8')));
+      } catch {
+        map = null;
+      }
+      maps.set(url, map);
+    }
+    return maps.get(url) ?? null;
+  };
+  for (const n of p.nodes) {
+    const f = n.callFrame;
+    if (!f.url.startsWith('file:') || !f.url.endsWith('.js') || f.url.includes('node_modules/')) continue;
+    const map = mapOf(f.url);
+    const entry = map?.findEntry(f.lineNumber, f.columnNumber ?? 0) as
+      | { originalSource?: string }
+      | undefined;
+    if (entry?.originalSource) f.url = new URL(entry.originalSource, f.url).href;
+  }
+  return p;
+}
+
 /** Self time by package/file and by function, from a V8 .cpuprofile (node --cpu-prof). */
 export function summarizeProfile(file: string, top = 25) {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const p = readProfile(file);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++)
@@ -68,7 +103,7 @@ export function summarizeProfile(file: string, top = 25) {
  * often gives up the CPU, and that wait is not work.
  */
 export function stageTimes(file: string, stages: Record<string, RegExp>, skipMs = 0) {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const p = readProfile(file);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
