@@ -61,11 +61,26 @@ async function withCardRace<T>(
 }
 
 /**
- * Without a card number a virtual one is issued; its serial is reserved before the transaction
- * (the counter row is then locked for one statement only; an unused number is a harmless gap).
+ * A write that hands a member a new card (`given`, or a virtual one when it is absent), exactly
+ * once per idempotency key. A virtual number's serial is reserved before the transaction (the
+ * counter row is then locked for one statement only; an unused number is a harmless gap); a
+ * concurrent bind of the given number ends as a 409 that names who has it.
  */
-async function reserveVirtualIfNeeded(db: Db, tenantId: string, given: string | undefined) {
-  return given === undefined ? issueVirtualCardNumber(db, tenantId) : undefined;
+async function newCardWrite<T>(
+  db: Db,
+  ctx: WriteContext,
+  w: { scope: string; key: string | undefined; request: unknown; given: string | undefined; field: string },
+  write: (trx: Trx, newCard: () => Promise<{ number: string; card: CardClassification }>) => Promise<T>,
+): Promise<T> {
+  const virtualNumber = w.given === undefined ? await issueVirtualCardNumber(db, ctx.tenantId) : undefined;
+  const op = { tenantId: ctx.tenantId, scope: w.scope, key: w.key, request: w.request };
+  return withCardRace(db, ctx.tenantId, w.given && normalizeCardNumber(w.given), w.field, () =>
+    inTransaction(db, (trx) =>
+      maybeIdempotent(trx, op, 201, () =>
+        write(trx, () => prepareNewCard(trx, ctx.tenantId, w.given, virtualNumber, w.field)),
+      ),
+    ),
+  );
 }
 
 export async function activateMemberCard(
@@ -75,50 +90,35 @@ export async function activateMemberCard(
   cardNumber: string | undefined,
   idempotencyKey?: string,
 ): Promise<CardView> {
-  const virtualNumber = await reserveVirtualIfNeeded(db, ctx.tenantId, cardNumber);
-  const op = {
-    tenantId: ctx.tenantId,
+  const w = {
     scope: 'cards.bind',
     key: idempotencyKey,
     request: { memberId, cardNumber },
+    given: cardNumber,
+    field: 'body.cardNumber',
   };
-  return withCardRace(
-    db,
-    ctx.tenantId,
-    cardNumber && normalizeCardNumber(cardNumber),
-    'body.cardNumber',
-    () =>
-      inTransaction(db, (trx) =>
-        maybeIdempotent(trx, op, 201, async () => {
-          const member = await getMemberOrThrow(trx, ctx.tenantId, memberId);
-          if (member.status === 'anonymized') {
-            throw new AppError(
-              'conflict',
-              `Member '${member.memberId}' was erased; bind the card to a new member.`,
-            );
-          }
-          if (member.status === 'merged') throw mergedConflict(member.memberId, member.mergedInto);
-          const { number, card } = await prepareNewCard(
-            trx,
-            ctx.tenantId,
-            cardNumber,
-            virtualNumber,
-            'body.cardNumber',
-          );
-          const view = await bindCard(trx, { tenantId: ctx.tenantId, memberId, number, card, at: ctx.now });
-          await recordAudit(trx, {
-            tenantId: ctx.tenantId,
-            actor: ctx.actor,
-            action: 'card.bound',
-            targetType: 'member',
-            targetId: memberId,
-            details: { cardNumber: number, kind: card.kind },
-            requestId: ctx.requestId,
-          });
-          return view;
-        }),
-      ),
-  );
+  return newCardWrite(db, ctx, w, async (trx, newCard) => {
+    const member = await getMemberOrThrow(trx, ctx.tenantId, memberId);
+    if (member.status === 'anonymized') {
+      throw new AppError(
+        'conflict',
+        `Member '${member.memberId}' was erased; bind the card to a new member.`,
+      );
+    }
+    if (member.status === 'merged') throw mergedConflict(member.memberId, member.mergedInto);
+    const { number, card } = await newCard();
+    const view = await bindCard(trx, { tenantId: ctx.tenantId, memberId, number, card, at: ctx.now });
+    await recordAudit(trx, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'card.bound',
+      targetType: 'member',
+      targetId: memberId,
+      details: { cardNumber: number, kind: card.kind },
+      requestId: ctx.requestId,
+    });
+    return view;
+  });
 }
 
 export async function replaceMemberCard(
@@ -129,44 +129,33 @@ export async function replaceMemberCard(
   idempotencyKey?: string,
 ): Promise<CardView> {
   const number = cardNumberOrThrow(rawNumber, 'params.cardNumber');
-  const virtualNumber = await reserveVirtualIfNeeded(db, ctx.tenantId, newCardNumber);
-  const op = {
-    tenantId: ctx.tenantId,
+  const w = {
     scope: 'cards.replace',
     key: idempotencyKey,
     request: { number, newCardNumber },
+    given: newCardNumber,
+    field: 'body.newCardNumber',
   };
-  return withCardRace(
-    db,
-    ctx.tenantId,
-    newCardNumber && normalizeCardNumber(newCardNumber),
-    'body.newCardNumber',
-    () =>
-      inTransaction(db, (trx) =>
-        maybeIdempotent(trx, op, 201, async () => {
-          const old = await getCardViewOrThrow(trx, ctx.tenantId, number);
-          if (!old.memberId) throw new AppError('not_found', `Card '${number}' is not bound to a member.`);
-          const next = await prepareNewCard(
-            trx,
-            ctx.tenantId,
-            newCardNumber,
-            virtualNumber,
-            'body.newCardNumber',
-          );
-          const r = await replaceCard(trx, { tenantId: ctx.tenantId, number, newCard: next, at: ctx.now });
-          await recordAudit(trx, {
-            tenantId: ctx.tenantId,
-            actor: ctx.actor,
-            action: 'card.replaced',
-            targetType: 'member',
-            targetId: old.memberId,
-            details: { cardNumber: number, newCardNumber: r.newCard.cardNumber, kind: r.newCard.kind },
-            requestId: ctx.requestId,
-          });
-          return r.newCard;
-        }),
-      ),
-  );
+  return newCardWrite(db, ctx, w, async (trx, newCard) => {
+    const old = await getCardViewOrThrow(trx, ctx.tenantId, number);
+    if (!old.memberId) throw new AppError('not_found', `Card '${number}' is not bound to a member.`);
+    const r = await replaceCard(trx, {
+      tenantId: ctx.tenantId,
+      number,
+      newCard: await newCard(),
+      at: ctx.now,
+    });
+    await recordAudit(trx, {
+      tenantId: ctx.tenantId,
+      actor: ctx.actor,
+      action: 'card.replaced',
+      targetType: 'member',
+      targetId: old.memberId,
+      details: { cardNumber: number, newCardNumber: r.newCard.cardNumber, kind: r.newCard.kind },
+      requestId: ctx.requestId,
+    });
+    return r.newCard;
+  });
 }
 
 export async function blockCardAudited(
