@@ -167,6 +167,12 @@ class OneCallDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     if (!this.#connection) throw new Error('PGlite driver is not initialized');
+    // PGlite runs on this thread, and its calls continue each other as microtasks: a job that
+    // loops over transactions (coupon generation, expiry, the demo load) would never let the event
+    // loop read a waiting HTTP request until the whole job is done. One turn of the event loop per
+    // acquisition lets pending requests in; Kysely's mutex then serves them between the job's
+    // transactions.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return this.#connection;
   }
 

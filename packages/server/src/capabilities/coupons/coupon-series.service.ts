@@ -13,7 +13,13 @@ import type { CouponRow, CouponSeriesKind, CouponSeriesRow } from './coupons.tab
 export const MAX_SERIES_CODES = 1_000_000;
 /** Series up to this size are generated before POST answers; larger ones in the background. */
 export const SYNC_GENERATION_LIMIT = 20_000;
-const BATCH = 10_000;
+/**
+ * Codes per transaction: sized to take about BATCH_TARGET_MS, within these bounds. On the embedded
+ * engine every other request waits for the batch in progress, so batches stay short there.
+ */
+const BATCH_MIN = 500;
+const BATCH_MAX = 10_000;
+const BATCH_TARGET_MS = 100;
 const LEASE_MS = 60_000;
 const CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,63}$/;
 
@@ -211,9 +217,11 @@ export async function generateSeriesCodes(
   const next = createCodeSource(claimed.pattern ?? '');
   let generated = claimed.generated_count;
   let emptyRounds = 0;
+  let batch = 2_000;
   try {
     while (generated < claimed.requested_count) {
-      const want = Math.min(BATCH, claimed.requested_count - generated);
+      const want = Math.min(batch, claimed.requested_count - generated);
+      const started = performance.now();
       const codes = new Set<string>();
       while (codes.size < want) codes.add(next());
       const inserted = await db.transaction().execute(async (trx) => {
@@ -236,6 +244,8 @@ export async function generateSeriesCodes(
         return rows.rows.length;
       });
       generated += inserted;
+      const tookMs = Math.max(1, performance.now() - started);
+      batch = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (want * BATCH_TARGET_MS) / tookMs)));
       // A pattern this full would loop for ever; capacity checks make this practically unreachable.
       emptyRounds = inserted === 0 ? emptyRounds + 1 : 0;
       if (emptyRounds >= 5) throw new Error('The pattern has run out of free codes.');
