@@ -6,7 +6,6 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../platform/database';
 import type { Db } from '../../platform/db';
-import { recordAudit } from '../audit/audit.service';
 import { reserveSerialsForImport, VIRTUAL_CARD_PREFIX } from '../cards/cards.service';
 import {
   CONSENT_COPY_COLUMNS,
@@ -16,6 +15,7 @@ import {
 } from './import-member-rows';
 import type { ImportProblem, ImportReport } from './import-members.service';
 import type { AcceptedRows } from './import-members.worker';
+import { recordMembersImported } from './import-members-finish';
 import { parallelBlocks } from './import-members-parallel';
 
 // The bulk load of `kopilka import members` on PostgreSQL: a big file into a smaller program
@@ -325,32 +325,7 @@ export async function bulkLoadMembers(x: BulkLoadInput): Promise<void> {
         on conflict (tenant_id, prefix)
           do update set next_serial = greatest(card_range.next_serial, excluded.next_serial)`.execute(k);
     }
-    await recordAudit(k, {
-      tenantId,
-      actor: x.actor,
-      action: 'members.imported',
-      targetType: 'import',
-      targetId: x.importId,
-      details: {
-        rows: report.rows,
-        created: report.created,
-        invalid: report.invalid,
-        duplicates: report.duplicates,
-        existing: report.existing,
-      },
-    });
-    await k
-      .insertInto('event_outbox')
-      .values({
-        tenant_id: tenantId,
-        type: 'members.imported',
-        dedupe_key: x.importId,
-        member_id: null,
-        payload: JSON.stringify({ importId: x.importId, created: report.created }),
-        occurred_at: x.now,
-        delivered_at: null,
-      })
-      .execute();
+    await recordMembersImported(k, { tenantId, importId: x.importId, now: x.now, actor: x.actor, report });
     await sql`commit`.execute(k);
   } catch (err) {
     await sql`rollback`.execute(k).catch(() => undefined);

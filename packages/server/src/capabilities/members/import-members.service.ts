@@ -7,7 +7,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../platform/database';
 import { type Db, type Engine, isUniqueViolation } from '../../platform/db';
 import { newId } from '../../platform/ids';
-import { recordAudit } from '../audit/audit.service';
 import { reserveSerialsForImport, VIRTUAL_CARD_PREFIX } from '../cards/cards.service';
 import {
   type BatchRange,
@@ -20,6 +19,7 @@ import {
   toCopyLine,
 } from './import-member-rows';
 import { bulkLoadMembers, REBUILT_INDEXES } from './import-members-bulk';
+import { recordMembersImported } from './import-members-finish';
 import { parallelCopyText } from './import-members-parallel';
 import { loadValidationContext } from './members.service';
 
@@ -479,32 +479,13 @@ async function mergeStagedRows(db: Db, input: MergeInput): Promise<void> {
       if (c.outcome === 'duplicate') report.duplicates = Number(c.n);
       if (c.outcome === 'exists') report.existing = Number(c.n);
     }
-    await recordAudit(trx, {
+    await recordMembersImported(trx, {
       tenantId,
+      importId,
+      now: input.now,
       actor: input.actor ?? { actorType: 'system', actorId: 'cli' },
-      action: 'members.imported',
-      targetType: 'import',
-      targetId: importId,
-      details: {
-        rows: report.rows,
-        created: report.created,
-        invalid: report.invalid,
-        duplicates: report.duplicates,
-        existing: report.existing,
-      },
+      report,
     });
-    await trx
-      .insertInto('event_outbox')
-      .values({
-        tenant_id: tenantId,
-        type: 'members.imported',
-        dedupe_key: importId,
-        member_id: null,
-        payload: JSON.stringify({ importId, created: report.created }),
-        occurred_at: input.now,
-        delivered_at: null,
-      })
-      .execute();
   });
 }
 
